@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct AttnLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attnlab",
+        abstract: "Exact transformer attention on the CPU, and the limits of computing it.",
+        subcommands: [])
+}
