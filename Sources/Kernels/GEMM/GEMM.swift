@@ -1,0 +1,156 @@
+/// Single-precision general matrix multiply, `C = α·op(A)·op(B) + β·C`, row-major.
+///
+/// Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]. With `transposeA` A is stored [k, m]
+/// (row stride `lda ≥ m`), otherwise [m, k] (`lda ≥ k`); likewise B. `ldc ≥ n`.
+/// Cost: 2·m·n·k FLOPs. As in BLAS, `β = 0` means C is write-only (NaN in it does not propagate).
+///
+/// Algorithm (Goto/BLIS): the k dimension is cut into blocks of `kc`; for each, a `kc × nc` block of
+/// op(B) is packed into 64-column panels that stay in L2, and an `mc × kc` block of op(A) into 6-row
+/// panels; the 6×64 register micro-kernel then sweeps the tiles. With several threads C is split into
+/// disjoint blocks (rows or columns, whichever splits more evenly), each computed independently.
+public func gemm(
+    transposeA: Bool = false, transposeB: Bool = false,
+    m: Int, n: Int, k: Int,
+    alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+    threads: Int = Parallelism.defaultThreads
+) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM size")
+    precondition(lda >= max(1, transposeA ? m : k), "lda too small")
+    precondition(ldb >= max(1, transposeB ? k : n), "ldb too small")
+    precondition(ldc >= max(1, n), "ldc too small")
+    if m == 0 || n == 0 { return }
+    let problem = GEMMProblem(
+        a: MatrixOperand(base: a, leadingDimension: lda, transposed: transposeA),
+        b: MatrixOperand(base: b, leadingDimension: ldb, transposed: transposeB),
+        c: c, ldc: ldc, k: k, alpha: alpha, beta: beta)
+    if k == 0 || alpha == 0 {
+        problem.scaleC(rows: 0..<m, columns: 0..<n)
+        return
+    }
+    // Below ~1 MFLOP per thread the fork-join and duplicated packing cost more than they save.
+    let useful = max(1, min(threads, (2 * m * n * k) / 1_000_000))
+    let split = GEMMSplit(m: m, n: n, parts: useful)
+    let shared = UncheckedSendable(problem)
+    parallelFor(split.parts, threads: useful) { part in
+        let (rows, columns) = split.block(part)
+        shared.value.compute(rows: rows, columns: columns)
+    }
+}
+
+/// The register tile of the micro-kernel and the cache blocking around it.
+enum GEMMTile {
+    /// Rows of C per micro-kernel call (broadcast A values).
+    static let rows = 6
+    /// Columns of C per micro-kernel call (4 × SIMD16).
+    static let columns = 64
+    /// Depth of one packed block: a 6×kc A panel (6 KiB) stays in L1 while B panels stream from L2.
+    static let depth = 256
+    /// Rows of op(A) packed at once: mc × kc floats = 96 KiB, in L2 beside the B block.
+    static let blockRows = 96
+    /// Columns of op(B) packed at once: kc × nc floats = 1 MiB, the L2's share for B.
+    static let blockColumns = 1024
+}
+
+/// How C is cut into `parts` disjoint blocks for threads: along rows when there are at least as many
+/// 6-row tiles as 64-column tiles per part, else along columns (attention-shaped n = 64 splits rows).
+struct GEMMSplit {
+    let m: Int, n: Int, parts: Int
+    let alongRows: Bool
+
+    init(m: Int, n: Int, parts: Int) {
+        let rowTiles = (m + GEMMTile.rows - 1) / GEMMTile.rows
+        let columnTiles = (n + GEMMTile.columns - 1) / GEMMTile.columns
+        alongRows = rowTiles * GEMMTile.rows >= columnTiles * GEMMTile.columns / 4 || columnTiles < parts
+        self.m = m
+        self.n = n
+        self.parts = max(1, min(parts, alongRows ? rowTiles : columnTiles))
+    }
+
+    func block(_ part: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        let tile = alongRows ? GEMMTile.rows : GEMMTile.columns
+        let extent = alongRows ? m : n
+        let tiles = (extent + tile - 1) / tile
+        let range = min(extent, part * tiles / parts * tile)..<min(extent, (part + 1) * tiles / parts * tile)
+        return alongRows ? (range, 0..<n) : (0..<m, range)
+    }
+}
+
+/// One GEMM call's operands; `compute` fills any block of C independently of the others.
+struct GEMMProblem {
+    let a: MatrixOperand
+    let b: MatrixOperand
+    let c: UnsafeMutablePointer<Float>
+    let ldc: Int
+    let k: Int
+    let alpha: Float
+    let beta: Float
+
+    /// C[rows, columns] = β·C (β = 0 writes zeros), for k = 0 or α = 0.
+    func scaleC(rows: Range<Int>, columns: Range<Int>) {
+        for i in rows {
+            let row = c + i * ldc
+            for j in columns { row[j] = beta == 0 ? 0 : beta * row[j] }
+        }
+    }
+
+    /// Computes the block C[rows, columns] on the calling thread.
+    func compute(rows: Range<Int>, columns: Range<Int>) {
+        if rows.isEmpty || columns.isEmpty { return }
+        let mr = GEMMTile.rows, nr = GEMMTile.columns
+        let kcMax = min(GEMMTile.depth, k)
+        let mcMax = min(GEMMTile.blockRows, roundUp(rows.count, mr))
+        let ncMax = min(GEMMTile.blockColumns, roundUp(columns.count, nr))
+        let packedA = AlignedBuffer(count: mcMax * kcMax)
+        let packedB = AlignedBuffer(count: kcMax * ncMax)
+        let edge = AlignedBuffer(count: mr * nr)
+        defer { packedA.free(); packedB.free(); edge.free() }
+
+        for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: ncMax) {
+            let nc = min(ncMax, columns.upperBound - jc)
+            for pc in stride(from: 0, to: k, by: kcMax) {
+                let kc = min(kcMax, k - pc)
+                let blockBeta = pc == 0 ? beta : 1
+                packB(b, depth: pc..<pc + kc, columns: jc..<jc + nc, into: packedB.pointer)
+                for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mcMax) {
+                    let mc = min(mcMax, rows.upperBound - ic)
+                    packA(a, rows: ic..<ic + mc, depth: pc..<pc + kc, into: packedA.pointer)
+                    for ir in stride(from: 0, to: mc, by: mr) {
+                        let aPanel = UnsafePointer(packedA.pointer + ir * kc)
+                        for jr in stride(from: 0, to: nc, by: nr) {
+                            let bPanel = UnsafePointer(packedB.pointer + jr * kc)
+                            let target = c + (ic + ir) * ldc + jc + jr
+                            let tileRows = min(mr, mc - ir), tileColumns = min(nr, nc - jr)
+                            if tileRows == mr && tileColumns == nr {
+                                microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: target, ldc: ldc,
+                                                alpha: alpha, beta: blockBeta)
+                            } else {
+                                microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: edge.pointer, ldc: nr,
+                                                alpha: alpha, beta: 0)
+                                mergeEdge(edge.pointer, into: target, rows: tileRows, columns: tileColumns,
+                                          beta: blockBeta)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// target[r, j] = tile[r, j] + β·target[r, j] for the valid part of a ragged edge tile.
+    private func mergeEdge(
+        _ tile: UnsafeMutablePointer<Float>, into target: UnsafeMutablePointer<Float>,
+        rows: Int, columns: Int, beta: Float
+    ) {
+        for r in 0..<rows {
+            let source = tile + r * GEMMTile.columns
+            let row = target + r * ldc
+            for j in 0..<columns { row[j] = beta == 0 ? source[j] : source[j] + beta * row[j] }
+        }
+    }
+}
+
+@inline(__always) func roundUp(_ value: Int, _ multiple: Int) -> Int {
+    (value + multiple - 1) / multiple * multiple
+}

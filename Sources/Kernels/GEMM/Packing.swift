@@ -1,0 +1,72 @@
+/// Packing copies a block of op(A) or op(B) into the contiguous, k-major panel layout the micro-kernel
+/// streams through, zero-padding ragged edges so the kernel always computes a full 6×64 tile.
+/// Cost: one read and one write of the block, O(rows·depth), amortised over the block's reuse.
+
+/// A row-major matrix operand and whether it is used transposed: op(X)[i, p] = X[i, p] or X[p, i].
+struct MatrixOperand {
+    let base: UnsafePointer<Float>
+    let leadingDimension: Int
+    let transposed: Bool
+
+    @inline(__always) func pointer(row: Int, column: Int) -> UnsafePointer<Float> {
+        transposed ? base + column * leadingDimension + row : base + row * leadingDimension + column
+    }
+}
+
+/// Packs op(A)[rows, depth] into panels of `GEMMTile.rows` rows: panel q holds
+/// `packed[q·kc·6 + p·6 + r] = op(A)[rows.lowerBound + 6q + r, depth.lowerBound + p]`.
+func packA(_ a: MatrixOperand, rows: Range<Int>, depth: Range<Int>, into packed: UnsafeMutablePointer<Float>) {
+    let mr = GEMMTile.rows
+    let kc = depth.count
+    var panel = packed
+    for panelStart in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
+        let valid = min(mr, rows.upperBound - panelStart)
+        if a.transposed {
+            for p in 0..<kc {
+                let source = a.pointer(row: panelStart, column: depth.lowerBound + p)
+                let target = panel + p * mr
+                for r in 0..<valid { target[r] = source[r] }
+                for r in valid..<mr { target[r] = 0 }
+            }
+        } else {
+            for r in 0..<mr {
+                if r < valid {
+                    let source = a.pointer(row: panelStart + r, column: depth.lowerBound)
+                    for p in 0..<kc { panel[p * mr + r] = source[p] }
+                } else {
+                    for p in 0..<kc { panel[p * mr + r] = 0 }
+                }
+            }
+        }
+        panel += kc * mr
+    }
+}
+
+/// Packs op(B)[depth, columns] into panels of `GEMMTile.columns` columns: panel q holds
+/// `packed[q·kc·64 + p·64 + j] = op(B)[depth.lowerBound + p, columns.lowerBound + 64q + j]`.
+func packB(_ b: MatrixOperand, depth: Range<Int>, columns: Range<Int>, into packed: UnsafeMutablePointer<Float>) {
+    let nr = GEMMTile.columns
+    let kc = depth.count
+    var panel = packed
+    for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
+        let valid = min(nr, columns.upperBound - panelStart)
+        if b.transposed {
+            // op(B)[p, j] = B[j, p]: read each source row contiguously, write with stride 64.
+            for j in 0..<valid {
+                let source = b.pointer(row: depth.lowerBound, column: panelStart + j)
+                for p in 0..<kc { panel[p * nr + j] = source[p] }
+            }
+            if valid < nr {
+                for p in 0..<kc { (panel + p * nr + valid).initialize(repeating: 0, count: nr - valid) }
+            }
+        } else {
+            for p in 0..<kc {
+                let source = b.pointer(row: depth.lowerBound + p, column: panelStart)
+                let target = panel + p * nr
+                target.update(from: source, count: valid)
+                if valid < nr { (target + valid).initialize(repeating: 0, count: nr - valid) }
+            }
+        }
+        panel += kc * nr
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Kernels
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Print the machine: CPU, SIMD features of this build, cores, measured FP32 FMA peak.")
+
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func run() throws {
+        let report = MachineReport.measure()
+        if json {
+            print(try JSONOutput.string(report))
+        } else {
+            print("""
+                cpu:            \(report.cpu)
+                architecture:   \(report.architecture)
+                simd (build):   \(report.simdFeatures.isEmpty ? "none (portable build)" : report.simdFeatures.joined(separator: ", "))
+                cores:          \(report.cores)
+                peak fp32 FMA:  \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
+                \(format(report.peakGFLOPSOneThread, digits: 1)) GFLOP/s (1 thread)
+                """)
+        }
+    }
+}
+
+/// What `attnlab info` reports, also stored with every benchmark.
+struct MachineReport: Codable {
+    let cpu: String
+    let architecture: String
+    let simdFeatures: [String]
+    let cores: Int
+    let peakGFLOPS: Double
+    let peakGFLOPSOneThread: Double
+
+    enum CodingKeys: String, CodingKey {
+        case cpu, architecture, cores
+        case simdFeatures = "simd_features"
+        case peakGFLOPS = "peak_gflops"
+        case peakGFLOPSOneThread = "peak_gflops_one_thread"
+    }
+
+    static func measure() -> MachineReport {
+        MachineReport(
+            cpu: BuildInfo.cpuModel, architecture: BuildInfo.architecture, simdFeatures: BuildInfo.simdFeatures,
+            cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measureGFLOPS(),
+            peakGFLOPSOneThread: MachinePeak.measureGFLOPS(threads: 1))
+    }
+}
