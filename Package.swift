@@ -48,7 +48,7 @@ let kernelSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "AttentionLab",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "attnlab", targets: ["attnlab"]),
         .library(name: "AttentionLab", targets: ["Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments"]),

@@ -5,8 +5,8 @@
 /// 768 FLOPs per 256 + 24 bytes read. Shapes: `a` is [kc, 6] (k-major), `b` is [kc, 64] (k-major),
 /// `c` is a 6×64 block of a row-major matrix with row stride `ldc`. Writes `c = alpha·(a·b) + beta·c`;
 /// with `beta == 0` the old `c` is not read (so NaN/garbage in it does not propagate), as BLAS does.
-@inline(__always)
-func microKernel6x64(
+@inlinable @inline(__always)
+public func microKernel6x64(
     depth kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
 ) {

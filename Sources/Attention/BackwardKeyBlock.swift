@@ -1,0 +1,149 @@
+import Kernels
+
+/// One work item of the backward pass: a block of 64 keys against one chunk of queries of one head.
+/// Adds this block's share into dK and dV (rows owned by this item) and into the thread's dQ buffer.
+struct BackwardKeyBlock {
+    let shape: AttentionShape
+    let mask: AttentionMask
+    let maskTable: UnsafeBufferPointer<Float>?
+    let scale: Float
+    let chunk: PackedQueryChunk
+    let chunkStart: Int
+    let chunkCount: Int
+    let keyStart: Int
+    let scratch: BackwardScratch
+
+    /// `keys`, `values`, `gradKeys`, `gradValues` point at this key/value head's `[N_kv, D]` rows.
+    func run(
+        keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        gradKeys: UnsafeMutablePointer<Float>, gradValues: UnsafeMutablePointer<Float>
+    ) {
+        let d = shape.headDimension, lanes = BackwardTile.keys, mr = FlashTile.rows, br = BackwardTile.queries
+        let d6 = roundUp(d, mr), d64 = roundUp(d, FlashTile.columns)
+        let keyCount = min(lanes, shape.keyLength - keyStart)
+        packKeyBlock(keys: keys, values: values, keyCount: keyCount)
+        scratch.gradKeyColumns.initialize(repeating: 0, count: d6 * lanes)
+        scratch.gradValueColumns.initialize(repeating: 0, count: d6 * lanes)
+
+        let visible = mask.visibleQueries(for: keyStart..<keyStart + keyCount, queryCount: shape.queryLength)
+        let lower = max(visible.lowerBound, chunkStart), upper = min(visible.upperBound, chunkStart + chunkCount)
+        if lower < upper {
+            for block in (lower - chunkStart) / br...(upper - 1 - chunkStart) / br {
+                let first = block * br
+                let queries = chunkStart + first..<chunkStart + first + br
+                // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, 64 keys].
+                for panel in 0..<br / mr {
+                    microKernel6x64(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
+                                    c: scratch.probabilities + panel * mr * lanes, ldc: lanes, alpha: scale, beta: 0)
+                }
+                let needsMask = keyCount < lanes || !mask.seesAll(queries: queries, keys: keyStart..<keyStart + lanes)
+                exponentiate(first: first, keyCount: keyCount, masked: needsMask)
+                // dVᵀ += dOᵀ·P
+                let columnBlock = block * br * d6
+                for group in 0..<d6 / mr {
+                    microKernel6x64(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
+                                    b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
+                                    ldc: lanes, alpha: 1, beta: 1)
+                }
+                // dP = dO·Vᵀ, then dS = P ∘ (dP − δ) in place.
+                for panel in 0..<br / mr {
+                    microKernel6x64(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
+                                    c: scratch.gradScores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
+                }
+                scoreGradients(first: first)
+                // dKᵀ += Qᵀ·dS (scaled when written out).
+                for group in 0..<d6 / mr {
+                    microKernel6x64(depth: br, a: chunk.columns + columnBlock + group * br * mr,
+                                    b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
+                                    ldc: lanes, alpha: 1, beta: 1)
+                }
+                // dQ += dS·K (scaled when summed).
+                packScoreGradientRows()
+                for panel in 0..<br / mr {
+                    for group in 0..<d64 / lanes {
+                        microKernel6x64(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
+                                        b: scratch.keyRows + group * lanes * lanes,
+                                        c: scratch.gradQueries + (first + panel * mr) * d64 + group * lanes,
+                                        ldc: d64, alpha: 1, beta: 1)
+                    }
+                }
+            }
+        }
+        for j in 0..<keyCount {
+            for c in 0..<d {
+                gradKeys[(keyStart + j) * d + c] += scale * scratch.gradKeyColumns[c * lanes + j]
+                gradValues[(keyStart + j) * d + c] += scratch.gradValueColumns[c * lanes + j]
+            }
+        }
+    }
+
+    /// Kᵀ and Vᵀ as `[D][64]` and K as `[D₆₄/64][64][64]`, zero beyond the last key and dimension.
+    private func packKeyBlock(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, keyCount: Int) {
+        let d = shape.headDimension, lanes = BackwardTile.keys, d64 = roundUp(d, FlashTile.columns)
+        for j in 0..<lanes {
+            for c in 0..<d64 {
+                let k: Float = j < keyCount && c < d ? keys[(keyStart + j) * d + c] : 0
+                if c < d {
+                    scratch.keyColumns[c * lanes + j] = k
+                    scratch.valueColumns[c * lanes + j] = j < keyCount ? values[(keyStart + j) * d + c] : 0
+                }
+                scratch.keyRows[(c / lanes) * lanes * lanes + j * lanes + c % lanes] = k
+            }
+        }
+    }
+
+    /// Turns the score tile into probabilities, masking keys past the end or hidden by the mask.
+    @inline(__always)
+    private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
+        let lanes = BackwardTile.keys
+        for r in 0..<BackwardTile.queries {
+            let row = scratch.probabilities + r * lanes
+            let query = chunkStart + first + r
+            if masked {
+                for j in 0..<lanes {
+                    let key = keyStart + j
+                    if j >= keyCount || !mask.sees(query: query, key: key) {
+                        row[j] = -.infinity
+                    } else if let table = maskTable, query < shape.queryLength {
+                        row[j] += table[query * shape.keyLength + key]
+                    }
+                }
+            }
+            let l = SIMD16<Float>(repeating: chunk.logSumExp[first + r])
+            let raw = UnsafeMutableRawPointer(row)
+            for v in 0..<4 {
+                let s = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                raw.storeBytes(of: softmaxExp(s - l), toByteOffset: v * 64, as: SIMD16<Float>.self)
+            }
+        }
+    }
+
+    /// dS = P ∘ (dP − δ), written over dP.
+    @inline(__always)
+    private func scoreGradients(first: Int) {
+        let lanes = BackwardTile.keys
+        for r in 0..<BackwardTile.queries {
+            let p = UnsafeRawPointer(scratch.probabilities + r * lanes)
+            let g = UnsafeMutableRawPointer(scratch.gradScores + r * lanes)
+            let delta = SIMD16<Float>(repeating: chunk.delta[first + r])
+            for v in 0..<4 {
+                let ds = p.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                    * (g.load(fromByteOffset: v * 64, as: SIMD16<Float>.self) - delta)
+                g.storeBytes(of: ds, toByteOffset: v * 64, as: SIMD16<Float>.self)
+            }
+        }
+    }
+
+    /// dS `[48, 64]` → 6-query panels `[8][64][6]`, the row operand of dQ += dS·K.
+    @inline(__always)
+    private func packScoreGradientRows() {
+        let lanes = BackwardTile.keys, mr = FlashTile.rows
+        for panel in 0..<BackwardTile.queries / mr {
+            let target = scratch.gradScoreRows + panel * lanes * mr
+            for r in 0..<mr {
+                let source = scratch.gradScores + (panel * mr + r) * lanes
+                for j in 0..<lanes { target[j * mr + r] = source[j] }
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import Kernels
+
+/// Exact attention forward pass, tiled, never materialising the N_q × N_kv score matrix.
+///
+/// For each head and block of 64 queries (the parallel work items) it walks the visible 96-key blocks:
+/// Sᵀ = K_blk·(scale·Q_blk)ᵀ on the 6×64 micro-kernel (queries across SIMD lanes), an online softmax per
+/// query (running max m and sum l; the accumulator is rescaled only when m grows), and
+/// Oᵀ += V_blkᵀ·Pᵀ with P read straight from the score tile. Extra memory: the packed K/V (≈ 2·N_kv·D per
+/// key/value head) and ≈ 40 KiB per thread. FLOPs 4·N_q·N_kv·D per head (causal about half).
+///
+/// Pointers are row-major: `queries`/`output` `[B·H_q, N_q, D]`, `keys`/`values` `[B·H_kv, N_kv, D]`,
+/// `logSumExp` `[B·H_q, N_q]` (natural log of Σ_j exp(s_ij); −∞ for a query that sees no key).
+func flashAttentionForward(
+    shape: AttentionShape, mask: AttentionMask, scale: Float,
+    queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>, threads: Int
+) {
+    let d = shape.headDimension, nq = shape.queryLength, nkv = shape.keyLength
+    let kvHeads = shape.batch * shape.keyValueHeads
+    let keyBlocks = (nkv + FlashTile.keys - 1) / FlashTile.keys
+    let packed = PackedKeyValues(heads: kvHeads, keyLength: nkv, headDimension: d)
+    defer { packed.free() }
+    let io = UncheckedSendable((queries, keys, values, output, logSumExp))
+    parallelFor(kvHeads * keyBlocks, threads: threads) { item in
+        let head = item / keyBlocks
+        packed.pack(head: head, block: item % keyBlocks, keys: io.value.1 + head * nkv * d,
+                    values: io.value.2 + head * nkv * d, keyLength: nkv, headDimension: d)
+    }
+
+    let queryBlocks = (nq + FlashTile.columns - 1) / FlashTile.columns
+    let heads = shape.batch * shape.queryHeads
+    let scratch = (0..<max(1, threads)).map { _ in ForwardScratch(headDimension: d) }
+    defer { scratch.forEach { $0.free() } }
+    let additive = mask.additive
+    additive.withUnsafeBufferPointerIfPresent { maskTable in
+        let context = UncheckedSendable((scratch, maskTable))
+        parallelForWorkers(heads * queryBlocks, threads: threads) { item, worker in
+            let head = item / queryBlocks, block = item % queryBlocks
+            let kvHead = shape.keyValueHead(of: head)
+            let (queries, _, _, output, logSumExp) = io.value
+            let step = ForwardBlock(
+                shape: shape, mask: mask, maskTable: context.value.1, scale: scale,
+                queryStart: block * FlashTile.columns, scratch: context.value.0[worker],
+                keyRows: packed.keyRows + kvHead * packed.keyStride,
+                valueColumns: packed.valueColumns + kvHead * packed.valueStride)
+            step.run(queries: queries + head * nq * d, output: output + head * nq * d,
+                     logSumExp: logSumExp + head * nq)
+        }
+    }
+}
+
+/// Per-thread buffers of the forward pass: packed queries [D, 64], score tile [96, 64], output
+/// accumulator Oᵀ [D₆, 64].
+struct ForwardScratch {
+    let queries: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    let accumulator: UnsafeMutablePointer<Float>
+
+    init(headDimension d: Int) {
+        queries = AlignedBuffer(count: d * FlashTile.columns).pointer
+        scores = AlignedBuffer(count: FlashTile.keys * FlashTile.columns).pointer
+        accumulator = AlignedBuffer(count: roundUp(d, FlashTile.rows) * FlashTile.columns).pointer
+    }
+
+    func free() {
+        queries.deallocate()
+        scores.deallocate()
+        accumulator.deallocate()
+    }
+}
+
+/// Four SIMD16 vectors: one value per query of a 64-query block.
+typealias QueryLanes = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+
+/// One 64-query block of one head: the body of the forward loop.
+struct ForwardBlock {
+    let shape: AttentionShape
+    let mask: AttentionMask
+    let maskTable: UnsafeBufferPointer<Float>?
+    let scale: Float
+    let queryStart: Int
+    let scratch: ForwardScratch
+    let keyRows: UnsafeMutablePointer<Float>
+    let valueColumns: UnsafeMutablePointer<Float>
+
+    func run(queries: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>) {
+        let d = shape.headDimension, lanes = FlashTile.columns, bc = FlashTile.keys, mr = FlashTile.rows
+        let d6 = roundUp(d, mr)
+        let queryCount = min(lanes, shape.queryLength - queryStart)
+        let queryRange = queryStart..<queryStart + queryCount
+
+        // Qᵀ block, scaled: [D, 64], zero beyond the last query.
+        for c in 0..<d {
+            let row = scratch.queries + c * lanes
+            for q in 0..<lanes { row[q] = q < queryCount ? scale * queries[(queryStart + q) * d + c] : 0 }
+        }
+        scratch.accumulator.initialize(repeating: 0, count: d6 * lanes)
+        let negativeInfinity = SIMD16<Float>(repeating: -.infinity)
+        var runningMax: QueryLanes = (negativeInfinity, negativeInfinity, negativeInfinity, negativeInfinity)
+        var runningSum: QueryLanes = (.zero, .zero, .zero, .zero)
+
+        let visible = mask.visibleKeys(for: queryRange, keyCount: shape.keyLength)
+        if !visible.isEmpty {
+            for block in visible.lowerBound / bc...(visible.upperBound - 1) / bc {
+                let keyStart = block * bc
+                let keyCount = min(bc, shape.keyLength - keyStart)
+                // Sᵀ[j, q] = Σ_c K[j, c]·scale·Q[q, c] for the block's keys (rows) and queries (lanes).
+                for panel in 0..<(keyCount + mr - 1) / mr {
+                    microKernel6x64(depth: d, a: keyRows + (keyStart + panel * mr) * d, b: scratch.queries,
+                                    c: scratch.scores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
+                }
+                if !mask.seesAll(queries: queryRange, keys: keyStart..<keyStart + keyCount) {
+                    applyMask(keys: keyStart..<keyStart + keyCount)
+                }
+                softmaxStep(keyCount: keyCount, runningMax: &runningMax, runningSum: &runningSum, rows: d6)
+                // Oᵀ[c, q] += Σ_j Vᵀ[c, j]·P[q, j]
+                let valueBlock = valueColumns + block * d6 * bc
+                for group in 0..<d6 / mr {
+                    microKernel6x64(depth: keyCount, a: valueBlock + group * bc * mr, b: scratch.scores,
+                                    c: scratch.accumulator + group * mr * lanes, ldc: lanes, alpha: 1, beta: 1)
+                }
+            }
+        }
+        writeOutput(queryCount: queryCount, runningMax: runningMax, runningSum: runningSum,
+                    output: output + queryStart * d, logSumExp: logSumExp + queryStart)
+    }
+
+    /// Adds the explicit mask or sets invisible scores to −∞ in the score tile.
+    private func applyMask(keys: Range<Int>) {
+        let lanes = FlashTile.columns
+        let queryCount = min(lanes, shape.queryLength - queryStart)
+        for (j, key) in keys.enumerated() {
+            let row = scratch.scores + j * lanes
+            if let table = maskTable {
+                for q in 0..<queryCount { row[q] += table[(queryStart + q) * shape.keyLength + key] }
+            } else {
+                for q in 0..<lanes where !mask.sees(query: queryStart + q, key: key) { row[q] = -.infinity }
+            }
+        }
+    }
+
+    /// Online softmax over one score tile: new running max, rescale of Oᵀ and l when it grew,
+    /// P = exp(S − m) in place, l += Σ_j P.
+    @inline(__always)
+    private func softmaxStep(keyCount: Int, runningMax: inout QueryLanes, runningSum: inout QueryLanes, rows: Int) {
+        let lanes = FlashTile.columns
+        let raw = UnsafeMutableRawPointer(scratch.scores)
+        var blockMax: QueryLanes = runningMax
+        for j in 0..<keyCount {
+            let row = raw + j * lanes * 4
+            blockMax.0 = lanewiseMax(blockMax.0, row.load(fromByteOffset: 0, as: SIMD16<Float>.self))
+            blockMax.1 = lanewiseMax(blockMax.1, row.load(fromByteOffset: 64, as: SIMD16<Float>.self))
+            blockMax.2 = lanewiseMax(blockMax.2, row.load(fromByteOffset: 128, as: SIMD16<Float>.self))
+            blockMax.3 = lanewiseMax(blockMax.3, row.load(fromByteOffset: 192, as: SIMD16<Float>.self))
+        }
+        let grew = any(blockMax.0 .> runningMax.0) || any(blockMax.1 .> runningMax.1)
+            || any(blockMax.2 .> runningMax.2) || any(blockMax.3 .> runningMax.3)
+        // A query with no visible key so far keeps m = −∞; subtract 0 instead so exp gives 0, not NaN.
+        let reference: QueryLanes = (finiteOrZero(blockMax.0), finiteOrZero(blockMax.1),
+                                     finiteOrZero(blockMax.2), finiteOrZero(blockMax.3))
+        if grew {
+            let factor: QueryLanes = (softmaxExp(runningMax.0 - reference.0), softmaxExp(runningMax.1 - reference.1),
+                                      softmaxExp(runningMax.2 - reference.2), softmaxExp(runningMax.3 - reference.3))
+            runningSum = (runningSum.0 * factor.0, runningSum.1 * factor.1, runningSum.2 * factor.2, runningSum.3 * factor.3)
+            let accumulator = UnsafeMutableRawPointer(scratch.accumulator)
+            for c in 0..<rows {
+                let row = accumulator + c * lanes * 4
+                row.storeBytes(of: row.load(fromByteOffset: 0, as: SIMD16<Float>.self) * factor.0, toByteOffset: 0, as: SIMD16<Float>.self)
+                row.storeBytes(of: row.load(fromByteOffset: 64, as: SIMD16<Float>.self) * factor.1, toByteOffset: 64, as: SIMD16<Float>.self)
+                row.storeBytes(of: row.load(fromByteOffset: 128, as: SIMD16<Float>.self) * factor.2, toByteOffset: 128, as: SIMD16<Float>.self)
+                row.storeBytes(of: row.load(fromByteOffset: 192, as: SIMD16<Float>.self) * factor.3, toByteOffset: 192, as: SIMD16<Float>.self)
+            }
+            runningMax = blockMax
+        }
+        var sum = runningSum
+        for j in 0..<keyCount {
+            let row = raw + j * lanes * 4
+            let p0 = softmaxExp(row.load(fromByteOffset: 0, as: SIMD16<Float>.self) - reference.0)
+            let p1 = softmaxExp(row.load(fromByteOffset: 64, as: SIMD16<Float>.self) - reference.1)
+            let p2 = softmaxExp(row.load(fromByteOffset: 128, as: SIMD16<Float>.self) - reference.2)
+            let p3 = softmaxExp(row.load(fromByteOffset: 192, as: SIMD16<Float>.self) - reference.3)
+            row.storeBytes(of: p0, toByteOffset: 0, as: SIMD16<Float>.self)
+            row.storeBytes(of: p1, toByteOffset: 64, as: SIMD16<Float>.self)
+            row.storeBytes(of: p2, toByteOffset: 128, as: SIMD16<Float>.self)
+            row.storeBytes(of: p3, toByteOffset: 192, as: SIMD16<Float>.self)
+            sum = (sum.0 + p0, sum.1 + p1, sum.2 + p2, sum.3 + p3)
+        }
+        runningSum = sum
+    }
+
+    /// O[q, c] = Oᵀ[c, q] / l_q and logsumexp_q = m_q + ln l_q; zeros and −∞ for queries that saw no key.
+    private func writeOutput(
+        queryCount: Int, runningMax: QueryLanes, runningSum: QueryLanes,
+        output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>
+    ) {
+        let d = shape.headDimension, lanes = FlashTile.columns
+        withUnsafeBytes(of: runningMax) { maxima in
+            withUnsafeBytes(of: runningSum) { sums in
+                for q in 0..<queryCount {
+                    let l = sums.load(fromByteOffset: q * 4, as: Float.self)
+                    let m = maxima.load(fromByteOffset: q * 4, as: Float.self)
+                    let inverse: Float = l > 0 ? 1 / l : 0
+                    for c in 0..<d { output[q * d + c] = scratch.accumulator[c * lanes + q] * inverse }
+                    logSumExp[q] = l > 0 ? m + Foundation.log(l) : (l.isNaN ? .nan : -.infinity)
+                }
+            }
+        }
+    }
+}
+
+@inline(__always) func lanewiseMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    a.replacing(with: b, where: b .> a)
+}
+
+@inline(__always) func finiteOrZero(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    x.replacing(with: 0, where: x .== -.infinity)
+}
+
+extension Optional where Wrapped == Tensor<Float> {
+    /// Calls `body` with the tensor's elements, or with nil when there is no tensor.
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<Float>?) -> R) -> R {
+        switch self {
+        case .some(let tensor): return tensor.withUnsafeBufferPointer { body($0) }
+        case .none: return body(nil)
+        }
+    }
+}
