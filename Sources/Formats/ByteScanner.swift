@@ -20,7 +20,8 @@ struct ByteScanner {
 
     /// A `.malformed` error at the current position.
     func error(_ problem: String) -> FormatError {
-        FormatError(file: file, kind: .malformed, problem: "header: \(problem) at byte \(position)")
+        let place = isAtEnd ? "at the end of the header (byte \(position))" : "at byte \(position)"
+        return FormatError(file: file, kind: .malformed, problem: "header: \(problem) \(place)")
     }
 
     mutating func skipWhitespace() {
@@ -52,7 +53,7 @@ struct ByteScanner {
 
     /// Consumes one byte and returns it, or throws at the end.
     mutating func next() throws -> UInt8 {
-        guard let byte = peek() else { throw error("unexpected end") }
+        guard let byte = peek() else { throw error("expected more text") }
         position += 1
         return byte
     }

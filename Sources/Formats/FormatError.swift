@@ -28,4 +28,9 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     public var description: String { "\(file): \(problem)" }
+
+    /// `text` shortened to 100 characters, for quoting names and values from a file in a problem.
+    static func excerpt(_ text: String) -> String {
+        text.count > 100 ? text.prefix(100) + "…" : text
+    }
 }

@@ -72,7 +72,7 @@ indirect enum JSONValue {
             scanner.skipWhitespace()
             guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.error("expected a string key") }
             let key = try parseString(&scanner)
-            guard keys.insert(key).inserted else { throw scanner.error("duplicate key \(quoted(key))") }
+            guard keys.insert(key).inserted else { throw scanner.error("duplicate key \(quoted(FormatError.excerpt(key)))") }
             scanner.skipWhitespace()
             try scanner.expect(UInt8(ascii: ":"))
             members.append((key, try parseValue(&scanner, depth: depth + 1)))

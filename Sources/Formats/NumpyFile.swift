@@ -19,27 +19,25 @@ public enum NumpyFile {
     /// Decodes the bytes of a `.npy` file; `name` identifies it in errors. O(file size).
     public static func decode(_ data: Data, name: String) throws -> NDArray {
         func malformed(_ problem: String) -> FormatError { FormatError(file: name, kind: .malformed, problem: problem) }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, bytes.starts(with: magic) else {
-            throw malformed(bytes.starts(with: magic.prefix(bytes.count)) && bytes.count < 10
-                ? "file is \(bytes.count) bytes, too short for a .npy header" : "not a .npy file (no \\x93NUMPY magic)")
+        let prefix = [UInt8](data.prefix(12))
+        guard prefix.prefix(magic.count).elementsEqual(magic.prefix(prefix.count)) else {
+            throw malformed("not a .npy file (no \\x93NUMPY magic)")
         }
-        let (major, minor) = (bytes[6], bytes[7])
+        guard prefix.count >= 10 else { throw malformed("file is \(prefix.count) bytes, too short for a .npy header") }
+        let (major, minor) = (prefix[6], prefix[7])
         guard (1...3).contains(major), minor == 0 else {
             throw FormatError(file: name, kind: .unsupported, problem: "format version \(major).\(minor) is not supported")
         }
-        let lengthFieldSize = major == 1 ? 2 : 4
-        guard bytes.count >= 8 + lengthFieldSize else { throw malformed("file ends inside the header length") }
-        var headerLength = 0
-        for i in (0..<lengthFieldSize).reversed() { headerLength = headerLength << 8 | Int(bytes[8 + i]) }
-        let headerStart = 8 + lengthFieldSize
-        guard headerLength <= bytes.count - headerStart else {
-            throw malformed("header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
+        let headerStart = major == 1 ? 10 : 12
+        guard prefix.count >= headerStart else { throw malformed("file ends inside the header length") }
+        let headerLength = prefix[8..<headerStart].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard headerLength <= data.count - headerStart else {
+            throw malformed("header length \(headerLength) runs past the end of the file (\(data.count) bytes)")
         }
         let dataStart = headerStart + headerLength
-        let header = try Header(Array(bytes[headerStart..<dataStart]), file: name)
+        let header = try Header(Array(data[data.startIndex + headerStart..<data.startIndex + dataStart]), file: name)
 
-        let available = bytes.count - dataStart
+        let available = data.count - dataStart
         guard let needed = ShapeArithmetic.byteCount(header.shape, elementSize: header.descr.dtype.byteSize) else {
             throw malformed("shape \(ShapeArithmetic.text(header.shape)) is too large")
         }
@@ -48,7 +46,7 @@ public enum NumpyFile {
                 ? "data is truncated: shape \(ShapeArithmetic.text(header.shape)) of \(header.descrText) needs \(needed) bytes, file has \(available)"
                 : "\(available - needed) unexpected bytes after the data")
         }
-        var elements = Array(bytes[dataStart...])
+        var elements = Array(data[(data.startIndex + dataStart)...])
         if header.descr.isBigEndian { ByteLayout.swapByteOrder(&elements, elementSize: header.descr.dtype.byteSize) }
         if header.isFortranOrder {
             elements = ByteLayout.columnMajorToRowMajor(elements, shape: header.shape,
@@ -69,13 +67,17 @@ public enum NumpyFile {
         let shape = array.shape.count == 1 ? "(\(array.shape[0]),)"
             : "(" + array.shape.map(String.init).joined(separator: ", ") + ")"
         let dictionary = Array("{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }".utf8)
-        var (version, prefixLength): (UInt8, Int) = (1, 10)
-        if dictionary.count + 1 + 63 + prefixLength > 65535 { (version, prefixLength) = (2, 12) }
-        let padding = (64 - (prefixLength + dictionary.count + 1) % 64) % 64
-        let headerLength = dictionary.count + padding + 1
+        /// The header length after padding so that the data starts at a multiple of 64 bytes.
+        func paddedLength(prefixLength: Int) -> Int {
+            dictionary.count + 1 + (64 - (prefixLength + dictionary.count + 1) % 64) % 64
+        }
+        let version: UInt8 = paddedLength(prefixLength: 10) <= 65535 ? 1 : 2
+        let prefixLength = version == 1 ? 10 : 12
+        let headerLength = paddedLength(prefixLength: prefixLength)
         var data = Data(magic + [version, 0])
         for i in 0..<(prefixLength - 8) { data.append(UInt8(truncatingIfNeeded: headerLength >> (8 * i))) }
-        data.append(contentsOf: dictionary + [UInt8](repeating: UInt8(ascii: " "), count: padding) + [0x0A])
+        data.append(contentsOf: dictionary + [UInt8](repeating: UInt8(ascii: " "), count: headerLength - dictionary.count - 1))
+        data.append(0x0A)
         data.append(contentsOf: elements)
         return data
     }
@@ -100,14 +102,14 @@ public enum NumpyFile {
             }
             let keys = entries.map(\.key)
             guard keys.count == 3, Set(keys) == ["descr", "fortran_order", "shape"] else {
-                throw malformed("header keys are \(keys), expected descr, fortran_order and shape")
+                throw malformed("header keys are \(FormatError.excerpt("\(keys)")), expected descr, fortran_order and shape")
             }
             let value = { (key: String) in entries.first { $0.key == key }!.value }
             switch value("descr") {
             case let .string(text):
                 guard let descr = NumpyDescr(text) else {
                     throw FormatError(file: file, kind: .unsupported,
-                                      problem: "dtype '\(text)' is not supported (supported: \(NumpyDescr.supportedList), or '>' forms)")
+                                      problem: "dtype '\(FormatError.excerpt(text))' is not supported (supported: \(NumpyDescr.supportedList), or '>' forms)")
                 }
                 (descrText, self.descr) = (text, descr)
             case .list:

@@ -41,14 +41,16 @@ public enum SafeTensorsFile {
 
         var result = SafeTensors(metadata: entries.metadata)
         var end = 0
-        for entry in entries.tensors.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
+        let byOffset = entries.tensors.enumerated().sorted { ($0.element.begin, $0.element.end, $0.offset)
+            < ($1.element.begin, $1.element.end, $1.offset) }.map(\.element)
+        for entry in byOffset {
             guard entry.begin == end else {
                 throw malformed(entry.begin < end
-                    ? "tensor \(JSONValue.quoted(entry.name)) overlaps the data of another tensor"
-                    : "\(entry.begin - end) unused bytes before tensor \(JSONValue.quoted(entry.name))")
+                    ? "tensor \(label(entry.name)) overlaps the data of another tensor"
+                    : "\(entry.begin - end) unused bytes before tensor \(label(entry.name))")
             }
             guard entry.end <= dataSection.count else {
-                throw malformed("tensor \(JSONValue.quoted(entry.name)) data_offsets [\(entry.begin), \(entry.end)] "
+                throw malformed("tensor \(label(entry.name)) data_offsets [\(entry.begin), \(entry.end)] "
                     + "run past the end of the data (\(dataSection.count) bytes)")
             }
             let start = dataSection.startIndex + entry.begin
@@ -92,6 +94,9 @@ public enum SafeTensorsFile {
         try FileAccess.writeAtomically(encode(tensors), to: url, overwrite: overwrite)
     }
 
+    /// `"name"` as error messages quote names from the file: escaped onto one line, shortened.
+    private static func label(_ name: String) -> String { JSONValue.quoted(FormatError.excerpt(name)) }
+
     /// One tensor's header entry, with `end - begin` already checked against its shape.
     private struct Entry {
         let name: String
@@ -116,7 +121,7 @@ public enum SafeTensorsFile {
                 guard case let .object(pairs) = value else { throw malformed("__metadata__ is not an object") }
                 for (metadataKey, metadataValue) in pairs {
                     guard case let .string(text) = metadataValue else {
-                        throw malformed("__metadata__ value for \(JSONValue.quoted(metadataKey)) is not a string")
+                        throw malformed("__metadata__ value for \(label(metadataKey)) is not a string")
                     }
                     metadata[metadataKey] = text
                 }
@@ -129,9 +134,9 @@ public enum SafeTensorsFile {
 
     /// `{"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}` with exactly these keys.
     private static func parseEntry(name: String, _ value: JSONValue, file: String) throws -> Entry {
-        let label = "tensor \(JSONValue.quoted(name))"
+        let subject = "tensor \(label(name))"
         func malformed(_ problem: String) -> FormatError {
-            FormatError(file: file, kind: .malformed, problem: "\(label) \(problem)")
+            FormatError(file: file, kind: .malformed, problem: "\(subject) \(problem)")
         }
         func integers(_ value: JSONValue?, _ field: String) throws -> [Int] {
             guard case let .array(elements) = value else { throw malformed("\(field) is not an array") }
@@ -150,7 +155,7 @@ public enum SafeTensorsFile {
         let field = { (key: String) in fields.first { $0.key == key }?.value }
         guard case let .string(code) = field("dtype") else { throw malformed("dtype is not a string") }
         guard let dtype = codes.first(where: { $0.code == code })?.dtype else {
-            throw FormatError(file: file, kind: .unsupported, problem: "\(label) has unsupported dtype \(JSONValue.quoted(code))"
+            throw FormatError(file: file, kind: .unsupported, problem: "\(subject) has unsupported dtype \(label(code))"
                 + " (supported: \(codes.map(\.code).joined(separator: " ")))")
         }
         let shape = try integers(field("shape"), "shape")
