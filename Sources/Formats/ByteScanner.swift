@@ -31,6 +31,12 @@ struct ByteScanner {
         }
     }
 
+    /// Skips trailing whitespace and throws unless that reaches the end; `what` names the parsed value.
+    mutating func expectEnd(after what: String) throws {
+        skipWhitespace()
+        guard isAtEnd else { throw error("unexpected text after the \(what)") }
+    }
+
     /// Consumes `byte` if it comes next.
     mutating func consume(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
@@ -82,5 +88,5 @@ struct ByteScanner {
     /// The raw bytes of `range`.
     func slice(_ range: Range<Int>) -> ArraySlice<UInt8> { bytes[range] }
 
-    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

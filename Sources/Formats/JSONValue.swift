@@ -14,8 +14,7 @@ indirect enum JSONValue {
     static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
         var scanner = ByteScanner(bytes, file: file)
         let value = try parseValue(&scanner, depth: 0)
-        scanner.skipWhitespace()
-        guard scanner.isAtEnd else { throw scanner.error("unexpected text after the JSON value") }
+        try scanner.expectEnd(after: "JSON value")
         return value
     }
 

@@ -16,8 +16,7 @@ indirect enum PythonLiteral {
     static func parse(_ bytes: [UInt8], file: String) throws -> PythonLiteral {
         var scanner = ByteScanner(bytes, file: file)
         let value = try parseValue(&scanner, depth: 0)
-        scanner.skipWhitespace()
-        guard scanner.isAtEnd else { throw scanner.error("unexpected text after the header dictionary") }
+        try scanner.expectEnd(after: "header dictionary")
         return value
     }
 
