@@ -19,7 +19,7 @@ struct VectorMathActivationTests {
         }
     }
 
-    @Test("erf: absolute error ≤ 1.2e-7 on [−6, 6], relative ≤ 2e-7 near 0; erfc relative ≤ 5e-7 down to 1e-37")
+    @Test("erf: absolute error ≤ 1.2e-7 on [−6, 6], relative ≤ 2e-7 near 0; erfc and Φ relative ≤ 5e-7 into the tails")
     func errorFunctions() {
         let x = Self.sweep(-6, 6, count: 200_001)
         let erfValues = Self.lanes(x) { vectorErf($0) }
@@ -28,6 +28,9 @@ struct VectorMathActivationTests {
         #expect(VectorMathTestSupport.maxError(Self.lanes(small) { vectorErf($0) }, small.map { erf(Double($0)) }, floor: 0) <= 2e-7)
         let wide = Self.sweep(-4, 9.1, count: 200_001)
         #expect(VectorMathTestSupport.maxError(Self.lanes(wide) { vectorErfc($0) }, wide.map { erfc(Double($0)) }, floor: 0) <= 5e-7)
+        let tails = Self.sweep(-13, 13, count: 100_001)
+        let cdf = Self.lanes(tails) { vectorNormalCDF($0) }
+        #expect(VectorMathTestSupport.maxError(cdf, tails.map { VectorMathReference.normalCDF(Double($0)) }, floor: 0) <= 5e-7)
         let specials: [Float] = [.infinity, -.infinity, .nan, 0, 11, 30]
         let erfSpecial = Self.lanes(specials) { vectorErf($0) }, erfcSpecial = Self.lanes(specials) { vectorErfc($0) }
         #expect(erfSpecial[0] == 1 && erfSpecial[1] == -1 && erfSpecial[2].isNaN && erfSpecial[3] == 0)

@@ -28,6 +28,7 @@ struct VectorMathNormTests {
         }
     }
 
+    /// Expects |a − b| ≤ tolerance·max(max|b|, 0.1) elementwise (errors scale with the largest value).
     static func expectClose(_ a: [Float], _ b: [Double], tolerance: Double) {
         let scale = b.map(abs).max() ?? 0
         for (value, expected) in zip(a, b) { #expect(abs(Double(value) - expected) <= tolerance * max(scale, 0.1)) }

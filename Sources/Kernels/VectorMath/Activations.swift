@@ -12,7 +12,7 @@
 /// The cubic coefficient of GELU-tanh.
 @usableFromInline let geluTanhCubic: Float = 0.044715
 
-/// GELU, tanh approximation, lane-wise (relative error ≈ 5e-7 where |GELU| > 1e-30).
+/// GELU, tanh approximation, lane-wise (relative error ≈ 1e-6).
 @inlinable @inline(__always)
 public func vectorGELUTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let v = x.replacing(with: -200, where: x .< -200)
@@ -46,11 +46,8 @@ public func vectorGELUErf(_ x: SIMD16<Float>) -> SIMD16<Float> {
 @inlinable @inline(__always)
 public func vectorGELUErfDerivative(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let v = lanewiseClamp(x, -200, 200)
-    let half = 0.5 * v
-    let squareHigh = half * v
-    let squareLow = (-squareHigh).addingProduct(half, v)  // exact: x²/2 = squareHigh + squareLow
-    let density = 0.398942280401432678 * vectorExp(-squareHigh, tail: -squareLow)
-    return vectorNormalCDF(v).addingProduct(v, density)
+    let (cdf, density) = normalCDFAndDensity(v)
+    return cdf.addingProduct(v, density)
 }
 
 /// SiLU (swish) x·σ(x) lane-wise (relative error ≈ 3e-7).
