@@ -1,0 +1,61 @@
+import Foundation
+
+/// The machine a run measured on, stored with the run so results from different machines can be told
+/// apart and times compared with what the machine can do.
+public struct MachineDescription: Codable, Sendable, Equatable {
+    /// CPU model name, e.g. "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz".
+    public var cpuModel: String
+    /// Cores available to the process.
+    public var cores: Int
+    /// The measured peak of this machine's GEMM in GFLOP/s (Float32), if the caller measured it.
+    public var peakGFLOPS: Double?
+    /// Operating system, e.g. "Linux 6.8.0".
+    public var operatingSystem: String
+
+    public init(cpuModel: String, cores: Int, peakGFLOPS: Double?, operatingSystem: String) {
+        self.cpuModel = cpuModel
+        self.cores = cores
+        self.peakGFLOPS = peakGFLOPS
+        self.operatingSystem = operatingSystem
+    }
+
+    /// This machine, with a peak the caller measured (e.g. with a GEMM benchmark).
+    public static func current(peakGFLOPS: Double?) -> MachineDescription {
+        let process = ProcessInfo.processInfo
+        return MachineDescription(
+            cpuModel: cpuModelName() ?? "unknown", cores: process.activeProcessorCount,
+            peakGFLOPS: peakGFLOPS, operatingSystem: process.operatingSystemVersionString)
+    }
+
+    /// The first "model name" in /proc/cpuinfo (Linux); nil elsewhere.
+    private static func cpuModelName() -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+}
+
+/// The git commit of the source tree, to store with each run.
+public enum GitCommit {
+    /// `git rev-parse HEAD` run in `directory` (the current directory by default); nil when git is not
+    /// installed, the directory is not a repository, or the command fails.
+    public static func current(in directory: URL? = nil) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "HEAD"]
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let commit = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return [40, 64].contains(commit.count) && commit.allSatisfy(\.isHexDigit) ? commit : nil
+    }
+}
