@@ -37,7 +37,7 @@ public enum BruteForce {
         let problem = instance.problem
         if problem.score == .tripleProduct {
             let scan = TripleScan(a: instance.a, b: instance.b!, c: instance.c!, threads: threads)
-            guard let triple = scan.firstOrthogonalTriple() else { return .none }
+            guard let triple = scan.firstOrthogonalTriple() else { return .noWitness }
             return BruteForceResult(answer: true, witness: [triple.i, triple.j, triple.k], value: 0)
         }
         let scan = PairScan(instance, threads: threads)
@@ -46,7 +46,7 @@ public enum BruteForce {
             ? PairCriterion(cosineThreshold: t, comparison: problem.comparison, left: scan.left, right: scan.right)
             : PairCriterion(innerProductThreshold: Int(t), comparison: problem.comparison,
                             leftRows: scan.left.rows, rightRows: scan.right.rows)
-        guard let pair = scan.firstWitness(criterion) else { return .none }
+        guard let pair = scan.firstWitness(criterion) else { return .noWitness }
         let value = problem.score == .cosine
             ? Cosine(innerProduct: pair.innerProduct,
                      normProduct: scan.left.popcount(row: pair.i) * scan.right.popcount(row: pair.j)).value
@@ -78,5 +78,5 @@ public enum BruteForce {
 
 extension BruteForceResult {
     /// "No witness".
-    static let none = BruteForceResult(answer: false, witness: nil, value: nil)
+    static let noWitness = BruteForceResult(answer: false, witness: nil, value: nil)
 }

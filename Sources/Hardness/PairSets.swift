@@ -33,9 +33,9 @@ struct PairSets {
                normProduct: sets[0].popcount(row: i) * sets[rightIndex].popcount(row: j))
     }
 
-    /// Every pair in row-major order: i < j within A, or all of A × B.
-    var pairs: [(i: Int, j: Int)] {
-        (0..<leftRows).flatMap { i in ((monochromatic ? i + 1 : 0)..<rightRows).map { (i, $0) } }
+    /// The partners j of row i that come after it in row-major pair order: j > i within A, or all of B.
+    func laterPartners(of i: Int) -> Range<Int> {
+        (monochromatic ? i + 1 : 0)..<rightRows
     }
 
     /// A random pair: i ≠ j within A, or any (i, j) in A × B.
@@ -71,16 +71,20 @@ struct PairSets {
     /// One pass over all pairs raising every pair with ⟨·,·⟩ ≤ t to t + 1. Raising only adds ones, so pairs
     /// already passed stay above t: afterwards no pair has ⟨·,·⟩ ≤ t. Requires t < d.
     mutating func raiseAllInnerProducts(above t: Int, using random: inout SeededGenerator) {
-        for (i, j) in pairs where innerProduct(i, j) <= t {
-            raiseInnerProduct(i, j, to: t + 1, using: &random)
+        for i in 0..<leftRows {
+            for j in laterPartners(of: i) where innerProduct(i, j) <= t {
+                raiseInnerProduct(i, j, to: t + 1, using: &random)
+            }
         }
     }
 
     /// One pass over all pairs lowering every pair with ⟨·,·⟩ ≥ t to t − 1. Lowering only removes ones, so
     /// pairs already passed stay below t: afterwards no pair has ⟨·,·⟩ ≥ t. Requires t ≥ 1.
     mutating func lowerAllInnerProducts(below t: Int, using random: inout SeededGenerator) {
-        for (i, j) in pairs where innerProduct(i, j) >= t {
-            lowerInnerProduct(i, j, to: t - 1, using: &random)
+        for i in 0..<leftRows {
+            for j in laterPartners(of: i) where innerProduct(i, j) >= t {
+                lowerInnerProduct(i, j, to: t - 1, using: &random)
+            }
         }
     }
 

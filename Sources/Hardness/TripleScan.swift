@@ -35,11 +35,28 @@ struct TripleScan {
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { pairAnd in
                     let x = aBase + i * words, both = pairAnd.baseAddress!
                     var bestTriple = -1, bestProduct = Int.max
+                    if stopAtZero && words == 1 {
+                        // d ≤ 64, the usual case (d = O(log n)): one AND per triple, all in registers.
+                        let row = x.pointee
+                        scanRow: for j in 0..<rowsB {
+                            let pair = row & bBase[j]
+                            for k in 0..<rowsC where pair & cBase[k] == 0 {
+                                (bestTriple, bestProduct) = (j * rowsC + k, 0)
+                                break scanRow
+                            }
+                        }
+                        tripleBase[i] = bestTriple
+                        productBase[i] = bestProduct
+                        return
+                    }
                     scanRow: for j in 0..<rowsB {
                         let y = bBase + j * words
                         for w in 0..<words { both[w] = x[w] & y[w] }
                         for k in 0..<rowsC {
-                            let product = andPopcount(both, cBase + k * words, words)
+                            let c = cBase + k * words
+                            // The decision only needs "is the AND zero", which skips the popcounts.
+                            let product = stopAtZero ? (andIsZero(both, c, words) ? 0 : Int.max)
+                                                     : andPopcount(both, c, words)
                             if product < bestProduct {
                                 (bestTriple, bestProduct) = (j * rowsC + k, product)
                                 if product == 0 { break scanRow }
@@ -60,4 +77,12 @@ struct TripleScan {
         }
         return best
     }
+}
+
+/// Whether `x AND y` is zero over `count` words (no early exit, so the loop vectorises).
+@inline(__always)
+func andIsZero(_ x: UnsafePointer<UInt64>, _ y: UnsafePointer<UInt64>, _ count: Int) -> Bool {
+    var any: UInt64 = 0
+    for w in 0..<count { any |= x[w] & y[w] }
+    return any == 0
 }
