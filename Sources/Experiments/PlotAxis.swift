@@ -55,7 +55,8 @@ struct PlotAxis {
     }
 
     /// Decades are labelled; 2…9 × each decade are minor ticks. When the domain spans less than two
-    /// decades, the 2× and 5× ticks are labelled as well (and all of them below one decade).
+    /// decades, the 2× and 5× ticks are labelled as well (and all of them if that still gives fewer
+    /// than two labels).
     private static func logTicks(low: Double, high: Double) -> (labelled: [Double], minor: [Double]) {
         var decades: [Double] = []
         var minor: [Double] = []
@@ -66,7 +67,7 @@ struct PlotAxis {
                 minor.append(Double(mantissa) * decade)
             }
         }
-        if decades.count >= 2 { return (decades, minor) }
+        if high - low >= 2 && decades.count >= 2 { return (decades, minor) }
         let twosAndFives = minor.filter { value in
             let mantissa = (value / pow(10, floor(log10(value) + 1e-9))).rounded()
             return mantissa == 2 || mantissa == 5
@@ -77,11 +78,17 @@ struct PlotAxis {
         return ((decades + minor).sorted(), [])
     }
 
-    /// Steps of 1, 2 or 5 × 10^k giving 4…10 labelled ticks; minor ticks split each step in 4 or 5.
+    /// A step of 1, 2 or 5 × 10^k nearest to a fifth of the domain (about 4…8 labelled ticks); minor
+    /// ticks split each step in 4 or 5.
     private static func linearTicks(low: Double, high: Double) -> (labelled: [Double], minor: [Double]) {
         let rough = (high - low) / 5
         let power = pow(10, floor(log10(rough)))
-        let mantissa = [1.0, 2, 5, 10].first { $0 * power >= rough } ?? 10
+        let mantissa: Double = switch rough / power {
+        case ..<1.5: 1
+        case ..<3: 2
+        case ..<7: 5
+        default: 10
+        }
         let step = mantissa * power
         let minorStep = step / (mantissa == 2 ? 4 : 5)
         func multiples(of step: Double) -> [Double] {

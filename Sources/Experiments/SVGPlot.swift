@@ -178,14 +178,32 @@ private struct SVGPlotRenderer {
         return lines
     }
 
-    private func draw(_ series: PlotSeries, colour: String, marker: Int) -> [String] {
-        var lines: [String] = []
-        let shown = series.points.compactMap { point -> (point: PlotPoint, x: Double, y: Double)? in
+    /// The points of `series` both axes can show, with their pixel positions, left to right.
+    private func shownPoints(_ series: PlotSeries) -> [(point: PlotPoint, x: Double, y: Double)] {
+        series.points.compactMap { point -> (point: PlotPoint, x: Double, y: Double)? in
             guard let x = xPixel(point.x), let y = yPixel(point.y) else { return nil }
             return (point, x, y)
         }.sorted { $0.x < $1.x }
-        if let fit = series.fit, let first = shown.first, let last = shown.last, first.x < last.x {
-            lines += fitLine(fit, fromX: first.point.x, toX: last.point.x, colour: colour)
+    }
+
+    /// Pixels along the series' fitted line across its shown x range; empty without a fit.
+    private func fitPixels(_ series: PlotSeries) -> [(x: Double, y: Double)] {
+        let shown = shownPoints(series)
+        guard let fit = series.fit, let first = shown.first, let last = shown.last, first.x < last.x,
+              let start = xAxis.fraction(first.point.x), let end = xAxis.fraction(last.point.x)
+        else { return [] }
+        return (0...Self.samplesPerFitLine).compactMap { step in
+            let x = xAxis.value(atFraction: start + (end - start) * Double(step) / Double(Self.samplesPerFitLine))
+            guard let px = xPixel(x), let py = yPixel(fit.y(at: x)) else { return nil }
+            return (px, py)
+        }
+    }
+
+    private func draw(_ series: PlotSeries, colour: String, marker: Int) -> [String] {
+        var lines: [String] = []
+        let shown = shownPoints(series)
+        if let fit = series.fit, shown.count > 1 {
+            lines += fitLine(fit, pixels: fitPixels(series), colour: colour)
         } else if shown.count > 1 {
             let path = shown.map { "\(c($0.x)),\(c($0.y))" }.joined(separator: " ")
             lines.append(##"<polyline points="\##(path)" fill="none" stroke="\##(colour)" stroke-width="1.2"/>"##)
@@ -202,20 +220,19 @@ private struct SVGPlotRenderer {
         return lines
     }
 
-    private func fitLine(_ fit: FittedLine, fromX first: Double, toX last: Double, colour: String) -> [String] {
-        guard let start = xAxis.fraction(first), let end = xAxis.fraction(last) else { return [] }
-        var pixels: [(x: Double, y: Double)] = []
-        for step in 0...Self.samplesPerFitLine {
-            let fraction = start + (end - start) * Double(step) / Double(Self.samplesPerFitLine)
-            let x = xAxis.value(atFraction: fraction)
-            if let px = xPixel(x), let py = yPixel(fit.y(at: x)) { pixels.append((px, py)) }
-        }
-        guard let labelAt = pixels.last, pixels.count > 1 else { return [] }
+    private func fitLine(_ fit: FittedLine, pixels: [(x: Double, y: Double)], colour: String) -> [String] {
+        guard let first = pixels.first, let last = pixels.last, pixels.count > 1 else { return [] }
         let path = pixels.map { "\(c($0.x)),\(c($0.y))" }.joined(separator: " ")
+        // The label sits 80% along the line, on its lower right when it rises and upper right when it
+        // falls (away from the line), kept inside the plot area, with a white halo over grid lines.
+        let anchor = pixels[pixels.count * 4 / 5]
+        let rises = last.y < first.y
+        let labelX = min(anchor.x + 8, right - 70)
+        let labelY = min(max(anchor.y + (rises ? 16 : -8), top + 14), bottom - 6)
         return [
             ##"<polyline points="\##(path)" fill="none" stroke="\##(colour)" stroke-width="1.5" stroke-dasharray="6 4"/>"##,
-            text(fitLabel(fit), x: labelAt.x - 4, y: labelAt.y - 10,
-                 attributes: ##"text-anchor="end" fill="\##(colour)" class="fit-label""##),
+            text(fitLabel(fit), x: labelX, y: labelY,
+                 attributes: ##"text-anchor="start" fill="\##(colour)" stroke="#ffffff" stroke-width="3" paint-order="stroke" class="fit-label""##),
         ]
     }
 
@@ -231,7 +248,7 @@ private struct SVGPlotRenderer {
         let rowHeight = 18.0
         let boxWidth = 44 + 6.8 * Double(entries.map(\.count).max() ?? 0)
         let boxHeight = rowHeight * Double(entries.count) + 8
-        let x0 = left + 10, y0 = top + 10
+        let (x0, y0) = legendCorner(width: boxWidth, height: boxHeight)
         var lines = [##"<g class="legend">"##,
                      ##"<rect x="\##(c(x0))" y="\##(c(y0))" width="\##(c(boxWidth))" height="\##(c(boxHeight))" fill="#ffffff" fill-opacity="0.9" stroke="#bbbbbb"/>"##]
         for (index, entry) in entries.enumerated() {
@@ -244,6 +261,32 @@ private struct SVGPlotRenderer {
         }
         lines.append("</g>")
         return lines
+    }
+
+    /// The top-left of the legend box: the plot-area corner (top-left, top-right, bottom-right,
+    /// bottom-left, in that preference) whose box covers the fewest markers, error-bar ends and
+    /// fitted-line samples.
+    private func legendCorner(width: Double, height: Double) -> (x: Double, y: Double) {
+        var occupied: [(x: Double, y: Double)] = []
+        for series in plot.series {
+            for item in shownPoints(series) {
+                occupied.append((item.x, item.y))
+                for end in [item.point.yLow, item.point.yHigh].compactMap({ $0 }).compactMap(yPixel) {
+                    occupied.append((item.x, end))
+                }
+            }
+            occupied += fitPixels(series)
+        }
+        let margin = 10.0
+        let corners = [(left + margin, top + margin), (right - margin - width, top + margin),
+                       (right - margin - width, bottom - margin - height), (left + margin, bottom - margin - height)]
+        func covered(_ corner: (Double, Double)) -> Int {
+            occupied.filter { point in
+                point.x >= corner.0 - 5 && point.x <= corner.0 + width + 5
+                    && point.y >= corner.1 - 5 && point.y <= corner.1 + height + 5
+            }.count
+        }
+        return corners.min { covered($0) < covered($1) } ?? corners[0]
     }
 
     /// Circle, square, triangle, diamond, then again.
