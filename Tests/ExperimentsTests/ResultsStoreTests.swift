@@ -44,6 +44,16 @@ func runSweep(_ store: ResultsStore, shard: Shard = .whole, points: [SweepPoint]
 
 func fileBytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+/// Creates a results file with only the v1 schema, as an older attnlab wrote it, and runs `sql` in it.
+func writeVersion1File(path: String, sql: String) throws {
+    let old = try ResultsStore.open(path: path, migratingUpTo: "v1")
+    try old.queue.write { db in
+        #expect(try !db.columns(in: "run").map(\.name).contains("status"))
+        try db.execute(sql: sql)
+    }
+    try old.queue.close()
+}
+
 @Suite("Results store")
 struct ResultsStoreTests {
     @Test func createRecordReopenAndResume() throws {
@@ -181,22 +191,16 @@ struct ResultsStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path("old.sqlite")
-        do {
-            let old = try ResultsStore.open(path: path, migratingUpTo: "v1")
-            try old.queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, git_commit, machine_json,
-                                     started_at, finished_at)
-                    VALUES ('u-1', 'scaling', 'attnlab experiment scaling', '{}', 'h1', NULL, '{}',
-                            '2025-01-01T10:00:00.000Z', '2025-01-01T10:05:00.000Z'),
-                           ('u-2', 'scaling', 'attnlab experiment scaling', '{}', 'h1', NULL, '{}',
-                            '2025-01-02T10:00:00.000Z', NULL);
-                    INSERT INTO measurement (run_id, experiment, config_hash, point_key, values_json, created_at)
-                    VALUES (1, 'scaling', 'h1', '{"n":64}', '{"median":0.5}', '2025-01-01T10:01:00.000Z');
-                    """)
-                #expect(try !db.columns(in: "run").map(\.name).contains("status"))
-            }
-        }
+        try writeVersion1File(path: path, sql: """
+            INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, git_commit, machine_json,
+                             started_at, finished_at)
+            VALUES ('u-1', 'scaling', 'attnlab experiment scaling', '{}', 'h1', NULL, '{}',
+                    '2025-01-01T10:00:00.000Z', '2025-01-01T10:05:00.000Z'),
+                   ('u-2', 'scaling', 'attnlab experiment scaling', '{}', 'h1', NULL, '{}',
+                    '2025-01-02T10:00:00.000Z', NULL);
+            INSERT INTO measurement (run_id, experiment, config_hash, point_key, values_json, created_at)
+            VALUES (1, 'scaling', 'h1', '{"n":64}', '{"median":0.5}', '2025-01-01T10:01:00.000Z');
+            """)
 
         let upgraded = try ResultsStore.open(path: path)
         let runs = try upgraded.runs()

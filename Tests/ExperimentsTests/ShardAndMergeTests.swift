@@ -85,18 +85,12 @@ struct MergeTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let oldPath = directory.path("old.sqlite")
-        do {
-            let old = try ResultsStore.open(path: oldPath, migratingUpTo: "v1")
-            try old.queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, machine_json, started_at)
-                    VALUES ('u-old', 'scaling', 'c', '{}', 'h', '{}', '2025-01-01T00:00:00.000Z');
-                    INSERT INTO measurement (run_id, experiment, config_hash, point_key, values_json, created_at)
-                    VALUES (1, 'scaling', 'h', '{"n":1}', '{}', '2025-01-01T00:00:01.000Z');
-                    """)
-            }
-            try old.queue.close()
-        }
+        try writeVersion1File(path: oldPath, sql: """
+            INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, machine_json, started_at)
+            VALUES ('u-old', 'scaling', 'c', '{}', 'h', '{}', '2025-01-01T00:00:00.000Z');
+            INSERT INTO measurement (run_id, experiment, config_hash, point_key, values_json, created_at)
+            VALUES (1, 'scaling', 'h', '{"n":1}', '{}', '2025-01-01T00:00:01.000Z');
+            """)
         let before = try fileBytes(oldPath)
         let target = try ResultsStore.open(path: directory.path("new.sqlite"))
         #expect(try target.merge(from: oldPath).measurementsAdded == 1)
