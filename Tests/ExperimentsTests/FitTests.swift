@@ -76,6 +76,9 @@ struct FitTests {
 
     @Test func badInputIsATypedError() {
         #expect(throws: FitError.tooFewPoints(2)) { try PowerLawFit(sizes: [1, 2], values: [1, 4]) }
+        #expect(throws: FitError.invalidConfidenceLevel(1)) {
+            try PowerLawFit(sizes: [1, 2, 3], values: [1, 4, 9], confidenceLevel: 1)
+        }
         #expect(throws: FitError.nonPositive) { try PowerLawFit(sizes: [1, 2, 0], values: [1, 4, 9]) }
         #expect(throws: FitError.lengthMismatch(x: 3, y: 2)) { try LinearFit(x: [1, 2, 3], y: [1, 2]) }
         #expect(throws: FitError.constantX) { try LinearFit(x: [2, 2, 2], y: [1, 2, 3]) }
