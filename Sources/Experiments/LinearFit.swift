@@ -9,6 +9,8 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     case nonFinite
     /// A power law needs positive sizes and values (it fits their logarithms).
     case nonPositive
+    /// A confidence level must lie strictly between 0 and 1.
+    case invalidConfidenceLevel(Double)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
         case .constantX: "fit needs at least two distinct x values"
         case .nonFinite: "fit data contains NaN or infinity"
         case .nonPositive: "power-law fit needs positive sizes and values"
+        case .invalidConfidenceLevel(let level): "confidence level must be between 0 and 1 (e.g. 0.95), got \(level)"
         }
     }
 }
@@ -65,7 +68,7 @@ public struct LinearFit: Codable, Sendable, Equatable {
     }
 
     /// Two-sided confidence interval for the slope at `level` (e.g. 0.95), from Student's t with n − 2
-    /// degrees of freedom.
+    /// degrees of freedom. `level` must lie in (0, 1).
     public func slopeInterval(level: Double = 0.95) -> ClosedRange<Double> {
         let t = StudentT.quantile(0.5 + level / 2, degreesOfFreedom: Double(degreesOfFreedom))
         return (slope - t * slopeStandardError)...(slope + t * slopeStandardError)

@@ -19,6 +19,7 @@ public struct PowerLawFit: Codable, Sendable, Equatable {
     /// Fits `values[i] ≈ prefactor · sizes[i]^exponent`; needs ≥ 3 positive, finite pairs with at least
     /// two distinct sizes.
     public init(sizes: [Double], values: [Double], confidenceLevel: Double = 0.95) throws(FitError) {
+        guard confidenceLevel > 0 && confidenceLevel < 1 else { throw .invalidConfidenceLevel(confidenceLevel) }
         guard sizes.count == values.count else { throw .lengthMismatch(x: sizes.count, y: values.count) }
         guard (sizes + values).allSatisfy({ $0 > 0 }) else { throw .nonPositive }
         let line = try LinearFit(x: sizes.map { log($0) }, y: values.map { log($0) })

@@ -62,7 +62,11 @@ extension ResultsStore {
         } catch {
             throw .database(path: path, message: "cannot copy it for merging: \(error)")
         }
-        let source = try open(path: copy)
+        let source: ResultsStore
+        do { source = try open(path: copy) } catch {
+            if case .newerSchema(_, let unknown) = error { throw .newerSchema(path: path, unknownMigrations: unknown) }
+            throw error
+        }
         let result = (try source.runs(), try source.measurements())
         try source.access { try source.queue.close() }
         return result
