@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(name: "HardnessTests", dependencies: ["Hardness", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
-            name: "ExperimentsTests", dependencies: ["Experiments", "Kernels"],
+            name: "ExperimentsTests",
+            dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
     ]
 )

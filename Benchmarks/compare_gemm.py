@@ -9,13 +9,11 @@ of each side's median, and the ratio attnlab / NumPy in GFLOP/s (> 1 means attnl
 NumPy is only a yardstick here: AttentionLab itself never calls it.
 """
 import argparse
-import json
 import statistics
-import subprocess
-import sys
-import time
 
 import numpy as np
+
+from benchcommon import attnlab_binary, attnlab_json, median_seconds
 
 DEFAULT_SHAPES = ["1024x1024x1024", "2048x2048x2048", "4096x4096x4096", "4096x64x4096", "4096x4096x64"]
 
@@ -24,19 +22,11 @@ def numpy_seconds(m, n, k, repeat):
     rng = np.random.default_rng(0)
     a = rng.uniform(-1, 1, (m, k)).astype(np.float32)
     b = rng.uniform(-1, 1, (k, n)).astype(np.float32)
-    a @ b  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        a @ b
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_seconds(lambda: a @ b, repeat)
 
 
 def attnlab_result(binary, m, n, k, repeat):
-    out = subprocess.run([binary, "bench", "gemm", "--m", str(m), "--n", str(n), "--k", str(k),
-                          "--repeat", str(repeat), "--json"], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+    return attnlab_json(binary, "bench", "gemm", "--m", str(m), "--n", str(n), "--k", str(k), "--repeat", str(repeat))
 
 
 def main():
@@ -46,12 +36,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per shape")
     parser.add_argument("shapes", nargs="*", default=DEFAULT_SHAPES, help="MxNxK")
     args = parser.parse_args()
-    binary = args.attnlab
-    if binary is None:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "attnlab"], check=True,
-                       stdout=sys.stderr)
-        binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True,
-                                capture_output=True, text=True).stdout.strip() + "/attnlab"
+    binary = attnlab_binary(args.attnlab)
     print(f"{'shape (m×n×k)':>18} {'numpy GFLOP/s':>14} {'attnlab GFLOP/s':>16} {'ratio':>7} {'% peak':>7}")
     for shape in args.shapes:
         m, n, k = (int(x) for x in shape.lower().split("x"))
