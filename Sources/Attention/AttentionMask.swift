@@ -32,6 +32,15 @@ public enum AttentionMask: Sendable {
         }
     }
 
+    /// Lane-wise `sees(query:key:)` for 16 (query, key) pairs at once (explicit masks: all true).
+    @inline(__always) func sees(queries: SIMD16<Int32>, keys: SIMD16<Int32>) -> SIMDMask<SIMD16<Int32>> {
+        switch self {
+        case .none, .explicit: return SIMDMask(repeating: true)
+        case .causal: return keys .<= queries
+        case .slidingWindow(let w): return (keys .<= queries) .& (keys .> queries &- SIMD16<Int32>(repeating: Int32(w)))
+        }
+    }
+
     /// The keys any query of `queries` may see, as a contiguous range of `0..<keyCount`.
     func visibleKeys(for queries: Range<Int>, keyCount: Int) -> Range<Int> {
         switch self {

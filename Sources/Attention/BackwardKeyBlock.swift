@@ -96,17 +96,21 @@ struct BackwardKeyBlock {
     @inline(__always)
     private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
         let lanes = BackwardTile.keys
+        let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         for r in 0..<BackwardTile.queries {
             let row = scratch.probabilities + r * lanes
             let query = chunkStart + first + r
             if masked {
-                for j in 0..<lanes {
-                    let key = keyStart + j
-                    if j >= keyCount || !mask.sees(query: query, key: key) {
-                        row[j] = -.infinity
-                    } else if let table = maskTable, query < shape.queryLength {
-                        row[j] += table[query * shape.keyLength + key]
-                    }
+                let raw = UnsafeMutableRawPointer(row)
+                for v in 0..<lanes / 16 {
+                    let keyLanes = laneIndex &+ SIMD16<Int32>(repeating: Int32(keyStart + 16 * v))
+                    let hidden = .!mask.sees(queries: SIMD16<Int32>(repeating: Int32(query)), keys: keyLanes)
+                        .| (keyLanes .>= SIMD16<Int32>(repeating: Int32(keyStart + keyCount)))
+                    let scores = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * 64, as: SIMD16<Float>.self)
+                }
+                if let table = maskTable, query < shape.queryLength {
+                    for j in 0..<keyCount { row[j] += table[query * shape.keyLength + keyStart + j] }
                 }
             }
             let l = SIMD16<Float>(repeating: chunk.logSumExp[first + r])

@@ -126,16 +126,24 @@ struct ForwardBlock {
                     output: output + queryStart * d, logSumExp: logSumExp + queryStart)
     }
 
-    /// Adds the explicit mask or sets invisible scores to −∞ in the score tile.
+    /// Adds the explicit mask or sets invisible scores to −∞ in the score tile (rows are keys, lanes queries).
     private func applyMask(keys: Range<Int>) {
         let lanes = FlashTile.columns
         let queryCount = min(lanes, shape.queryLength - queryStart)
+        let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         for (j, key) in keys.enumerated() {
             let row = scratch.scores + j * lanes
             if let table = maskTable {
                 for q in 0..<queryCount { row[q] += table[(queryStart + q) * shape.keyLength + key] }
-            } else {
-                for q in 0..<lanes where !mask.sees(query: queryStart + q, key: key) { row[q] = -.infinity }
+                continue
+            }
+            let keyLanes = SIMD16<Int32>(repeating: Int32(key))
+            let raw = UnsafeMutableRawPointer(row)
+            for v in 0..<lanes / 16 {
+                let queryLanes = laneIndex &+ SIMD16<Int32>(repeating: Int32(queryStart + 16 * v))
+                let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
+                let scores = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
+                raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * 64, as: SIMD16<Float>.self)
             }
         }
     }
