@@ -7,7 +7,8 @@
 /// Algorithm (Goto/BLIS): the k dimension is cut into blocks of `kc`; for each, a `kc × nc` block of
 /// op(B) is packed into 64-column panels that stay in L2, and an `mc × kc` block of op(A) into 6-row
 /// panels; the 6×64 register micro-kernel then sweeps the tiles. With several threads C is split into
-/// disjoint blocks (rows or columns, whichever splits more evenly), each computed independently.
+/// disjoint row blocks that share each packed block of op(B) (packed by all threads together), or
+/// into column blocks computed independently when there are too few rows.
 public func gemm(
     transposeA: Bool = false, transposeB: Bool = false,
     m: Int, n: Int, k: Int,
@@ -29,13 +30,17 @@ public func gemm(
         problem.scaleC(rows: 0..<m, columns: 0..<n)
         return
     }
-    // Below ~1 MFLOP per thread the fork-join and duplicated packing cost more than they save.
+    // Below ~1 MFLOP per thread the fork-join and packing cost more than they save.
     let useful = max(1, min(threads, (2 * m * n * k) / 1_000_000))
     let split = GEMMSplit(m: m, n: n, parts: useful)
-    let shared = UncheckedSendable(problem)
-    parallelFor(split.parts, threads: useful) { part in
-        let (rows, columns) = split.block(part)
-        shared.value.compute(rows: rows, columns: columns)
+    if split.parts > 1 && split.alongRows {
+        problem.computeSharingB(split: split)
+    } else {
+        let shared = UncheckedSendable(problem)
+        parallelFor(split.parts, threads: useful) { part in
+            let (rows, columns) = split.block(part)
+            shared.value.compute(rows: rows, columns: columns)
+        }
     }
 }
 
@@ -98,40 +103,76 @@ struct GEMMProblem {
     /// Computes the block C[rows, columns] on the calling thread.
     func compute(rows: Range<Int>, columns: Range<Int>) {
         if rows.isEmpty || columns.isEmpty { return }
-        let mr = GEMMTile.rows, nr = GEMMTile.columns
-        let kcMax = min(GEMMTile.depth, k)
-        let mcMax = min(GEMMTile.blockRows, roundUp(rows.count, mr))
-        let ncMax = min(GEMMTile.blockColumns, roundUp(columns.count, nr))
-        let packedA = AlignedBuffer(count: mcMax * kcMax)
-        let packedB = AlignedBuffer(count: kcMax * ncMax)
-        let edge = AlignedBuffer(count: mr * nr)
-        defer { packedA.free(); packedB.free(); edge.free() }
-
-        for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: ncMax) {
-            let nc = min(ncMax, columns.upperBound - jc)
-            for pc in stride(from: 0, to: k, by: kcMax) {
-                let kc = min(kcMax, k - pc)
-                let blockBeta = pc == 0 ? beta : 1
+        let blocking = GEMMBlocking(k: k, rows: rows.count, columns: columns.count)
+        let packedB = AlignedBuffer(count: blocking.depth * blocking.columns)
+        let scratch = GEMMScratch(blocking)
+        defer { packedB.free(); scratch.free() }
+        for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: blocking.columns) {
+            let nc = min(blocking.columns, columns.upperBound - jc)
+            for pc in stride(from: 0, to: k, by: blocking.depth) {
+                let kc = min(blocking.depth, k - pc)
                 packB(b, depth: pc..<pc + kc, columns: jc..<jc + nc, into: packedB.pointer)
-                for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: mcMax) {
-                    let mc = min(mcMax, rows.upperBound - ic)
-                    packA(a, rows: ic..<ic + mc, depth: pc..<pc + kc, into: packedA.pointer)
-                    for ir in stride(from: 0, to: mc, by: mr) {
-                        let aPanel = UnsafePointer(packedA.pointer + ir * kc)
-                        for jr in stride(from: 0, to: nc, by: nr) {
-                            let bPanel = UnsafePointer(packedB.pointer + jr * kc)
-                            let target = c + (ic + ir) * ldc + jc + jr
-                            let tileRows = min(mr, mc - ir), tileColumns = min(nr, nc - jr)
-                            if tileRows == mr && tileColumns == nr {
-                                microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: target, ldc: ldc,
-                                                alpha: alpha, beta: blockBeta)
-                            } else {
-                                microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: edge.pointer, ldc: nr,
-                                                alpha: alpha, beta: 0)
-                                mergeEdge(edge.pointer, into: target, rows: tileRows, columns: tileColumns,
-                                          beta: blockBeta)
-                            }
-                        }
+                multiply(rows: rows, columns: jc..<jc + nc, depth: pc..<pc + kc, packedB: packedB.pointer,
+                         scratch: scratch, blocking: blocking)
+            }
+        }
+    }
+
+    /// Computes all of C with `split.parts` threads, each owning a block of rows; every `kc × nc` block
+    /// of op(B) is packed once, its 64-column panels divided among the threads.
+    func computeSharingB(split: GEMMSplit) {
+        let blocking = GEMMBlocking(k: k, rows: split.block(0).rows.count, columns: split.n)
+        let packedB = AlignedBuffer(count: blocking.depth * blocking.columns)
+        let scratch = (0..<split.parts).map { _ in GEMMScratch(blocking) }
+        defer { packedB.free(); scratch.forEach { $0.free() } }
+        let shared = UncheckedSendable((self, scratch))
+        for jc in stride(from: 0, to: split.n, by: blocking.columns) {
+            let nc = min(blocking.columns, split.n - jc)
+            let panels = (nc + GEMMTile.columns - 1) / GEMMTile.columns
+            for pc in stride(from: 0, to: k, by: blocking.depth) {
+                let kc = min(blocking.depth, k - pc)
+                parallelFor(split.parts, threads: split.parts) { part in
+                    let first = part * panels / split.parts, last = (part + 1) * panels / split.parts
+                    let columns = jc + first * GEMMTile.columns..<min(jc + nc, jc + last * GEMMTile.columns)
+                    if !columns.isEmpty {
+                        packB(shared.value.0.b, depth: pc..<pc + kc, columns: columns,
+                              into: packedB.pointer + first * GEMMTile.columns * kc)
+                    }
+                }
+                parallelForWorkers(split.parts, threads: split.parts) { part, worker in
+                    shared.value.0.multiply(rows: split.block(part).rows, columns: jc..<jc + nc, depth: pc..<pc + kc,
+                                            packedB: packedB.pointer, scratch: shared.value.1[worker],
+                                            blocking: blocking)
+                }
+            }
+        }
+    }
+
+    /// C[rows, columns] (+)= α·op(A)[rows, depth]·(packed op(B) block): packs op(A) in `mc`-row blocks
+    /// and runs the micro-kernel over every 6×64 tile. The first depth block applies β, later ones add.
+    private func multiply(
+        rows: Range<Int>, columns: Range<Int>, depth: Range<Int>, packedB: UnsafeMutablePointer<Float>,
+        scratch: GEMMScratch, blocking: GEMMBlocking
+    ) {
+        let mr = GEMMTile.rows, nr = GEMMTile.columns
+        let kc = depth.count, nc = columns.count
+        let blockBeta = depth.lowerBound == 0 ? beta : 1
+        for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: blocking.rows) {
+            let mc = min(blocking.rows, rows.upperBound - ic)
+            packA(a, rows: ic..<ic + mc, depth: depth, into: scratch.packedA)
+            for ir in stride(from: 0, to: mc, by: mr) {
+                let aPanel = UnsafePointer(scratch.packedA + ir * kc)
+                for jr in stride(from: 0, to: nc, by: nr) {
+                    let bPanel = UnsafePointer(packedB + jr * kc)
+                    let target = c + (ic + ir) * ldc + columns.lowerBound + jr
+                    let tileRows = min(mr, mc - ir), tileColumns = min(nr, nc - jr)
+                    if tileRows == mr && tileColumns == nr {
+                        microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: target, ldc: ldc,
+                                        alpha: alpha, beta: blockBeta)
+                    } else {
+                        microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: scratch.edge, ldc: nr,
+                                        alpha: alpha, beta: 0)
+                        mergeEdge(scratch.edge, into: target, rows: tileRows, columns: tileColumns, beta: blockBeta)
                     }
                 }
             }
@@ -148,6 +189,33 @@ struct GEMMProblem {
             let row = target + r * ldc
             for j in 0..<columns { row[j] = beta == 0 ? source[j] : source[j] + beta * row[j] }
         }
+    }
+}
+
+/// Block sizes for one problem: the `GEMMTile` maxima, shrunk to the problem where it is smaller.
+struct GEMMBlocking {
+    let depth: Int, rows: Int, columns: Int
+
+    init(k: Int, rows: Int, columns: Int) {
+        depth = min(GEMMTile.depth, k)
+        self.rows = min(GEMMTile.blockRows, roundUp(rows, GEMMTile.rows))
+        self.columns = min(GEMMTile.blockColumns, roundUp(columns, GEMMTile.columns))
+    }
+}
+
+/// One thread's packed op(A) block and its 6×64 edge tile.
+struct GEMMScratch {
+    let packedA: UnsafeMutablePointer<Float>
+    let edge: UnsafeMutablePointer<Float>
+
+    init(_ blocking: GEMMBlocking) {
+        packedA = AlignedBuffer(count: blocking.rows * blocking.depth).pointer
+        edge = AlignedBuffer(count: GEMMTile.rows * GEMMTile.columns).pointer
+    }
+
+    func free() {
+        packedA.deallocate()
+        edge.deallocate()
     }
 }
 
