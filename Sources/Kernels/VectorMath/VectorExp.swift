@@ -29,10 +29,25 @@ func vectorExp(_ x: SIMD16<Float>, tail: SIMD16<Float>) -> SIMD16<Float> {
     // NaN compares false in both tests and stays NaN; it is replaced by 89 for the integer part only.
     let clamped = x.replacing(with: 89, where: .!(x .<= SIMD16<Float>(repeating: 89)))
         .replacing(with: -104, where: x .< SIMD16<Float>(repeating: -104))
+    let (expR, integerN) = reducedExp(clamped, tail: tail)
+    let half = integerN &>> 1
+    let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: SIMD16<Float>.self)
+    let scale2 = unsafeBitCast((integerN &- half &+ 127) &<< 23, to: SIMD16<Float>.self)
+    let result = expR * scale1 * scale2
+    return result.replacing(with: x, where: x .!= x)
+}
+
+/// Steps 1–3 of the method: for x in [−104, 89], e^x = e^r · 2^n with n an integer and |r| ≤ ln2/2;
+/// returns (e^r, n). `tail` is added to r after the reduction (see `vectorExp(_:tail:)`). Shared by
+/// every exp variant (e.g. the attention softmax's, which scales by 2^n in one step).
+@inlinable @inline(__always)
+public func reducedExp(
+    _ x: SIMD16<Float>, tail: SIMD16<Float> = SIMD16<Float>(repeating: -0.0)
+) -> (mantissa: SIMD16<Float>, exponent: SIMD16<Int32>) {
     let shifter = SIMD16<Float>(repeating: 0x1.8p23)
-    let shifted = shifter.addingProduct(clamped, SIMD16<Float>(repeating: 0x1.715476p0))  // x·log2(e) + 1.5·2^23
+    let shifted = shifter.addingProduct(x, SIMD16<Float>(repeating: 0x1.715476p0))  // x·log2(e) + 1.5·2^23
     let n = shifted - shifter
-    var r = clamped.addingProduct(n, SIMD16<Float>(repeating: -0x1.62e4p-1))  // ln2Hi = 0.693145751953125
+    var r = x.addingProduct(n, SIMD16<Float>(repeating: -0x1.62e4p-1))  // ln2Hi = 0.693145751953125
     r = r.addingProduct(n, SIMD16<Float>(repeating: -0x1.7f7d1cp-20))  // ln2Lo = ln2 − ln2Hi
     r = r + tail
 
@@ -43,14 +58,9 @@ func vectorExp(_ x: SIMD16<Float>, tail: SIMD16<Float>) -> SIMD16<Float> {
     p = SIMD16<Float>(repeating: 1.6666665459e-1).addingProduct(p, r)
     p = SIMD16<Float>(repeating: 5.0000001201e-1).addingProduct(p, r)
     let expR = SIMD16<Float>(repeating: 1) + r.addingProduct(r * r, p)
-
     // The low bits of `shifted` are n (two's complement) because its exponent makes the ulp exactly 1.
     let integerN = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(shifter, to: SIMD16<Int32>.self)
-    let half = integerN &>> 1
-    let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: SIMD16<Float>.self)
-    let scale2 = unsafeBitCast((integerN &- half &+ 127) &<< 23, to: SIMD16<Float>.self)
-    let result = expR * scale1 * scale2
-    return result.replacing(with: x, where: x .!= x)
+    return (expR, integerN)
 }
 
 /// `y[i] = e^x[i]` for `i` in `0..<count` (relative error ≤ 2e-7). The tail is computed with the same SIMD
