@@ -43,19 +43,13 @@ extension PaperMLP {
 }
 
 extension Activation {
-    /// Rows handed to one thread at a time by `map` and `backpropagate`.
-    private static var rowsPerItem: Int { 32 }
-
     /// f applied to every element of a matrix, parallel over blocks of rows.
     func map(_ x: Tensor<Float>, threads: Int) -> Tensor<Float> {
         var y = Tensor<Float>(zeros: x.shape)
-        let rows = x.matrixRows, columns = x.matrixColumns
         x.withUnsafeBufferPointer { source in
             y.withUnsafeMutableBufferPointer { target in
                 let pointers = UncheckedSendable((source.baseAddress!, target.baseAddress!))
-                parallelFor((rows + Self.rowsPerItem - 1) / Self.rowsPerItem, threads: threads) { item in
-                    let first = item * Self.rowsPerItem * columns
-                    let count = min(rows - item * Self.rowsPerItem, Self.rowsPerItem) * columns
+                forEachRowBlock(rows: x.matrixRows, columns: x.matrixColumns, threads: threads) { first, count in
                     apply(pointers.value.0 + first, pointers.value.1 + first, count: count)
                 }
             }
@@ -65,17 +59,24 @@ extension Activation {
 
     /// `gradient ← gradient ∘ f'(x)` in place (x and gradient of one shape), parallel over blocks of rows.
     func backpropagate(_ x: Tensor<Float>, gradient: inout Tensor<Float>, threads: Int) {
-        let rows = x.matrixRows, columns = x.matrixColumns
         x.withUnsafeBufferPointer { source in
             gradient.withUnsafeMutableBufferPointer { target in
                 let pointers = UncheckedSendable((source.baseAddress!, target.baseAddress!))
-                parallelFor((rows + Self.rowsPerItem - 1) / Self.rowsPerItem, threads: threads) { item in
-                    let first = item * Self.rowsPerItem * columns
-                    let count = min(rows - item * Self.rowsPerItem, Self.rowsPerItem) * columns
+                forEachRowBlock(rows: x.matrixRows, columns: x.matrixColumns, threads: threads) { first, count in
                     let (x, g) = pointers.value
                     backward(x + first, g + first, g + first, count: count)
                 }
             }
         }
+    }
+}
+
+/// Calls `body(firstElement, elementCount)` for blocks of 32 rows of a `[rows, columns]` matrix, in
+/// parallel: the work items of elementwise passes over activations.
+private func forEachRowBlock(rows: Int, columns: Int, threads: Int, _ body: (_ first: Int, _ count: Int) -> Void) {
+    let blockRows = 32
+    parallelFor((rows + blockRows - 1) / blockRows, threads: threads) { block in
+        let firstRow = block * blockRows
+        body(firstRow * columns, min(rows - firstRow, blockRows) * columns)
     }
 }

@@ -28,27 +28,14 @@ extension PaperTransformer {
     /// Cost ≈ `forwardFLOPs` (more with padding when k ≠ m), extra memory O(R·H·D) per layer at a time.
     /// - Throws: `ModelError` for an invalid model or input shape.
     public func forward(_ x: Tensor<Float>, threads: Int = Parallelism.defaultThreads) throws -> Tensor<Float> {
-        let shape = try checkedShape(of: x)
-        var activations = x.reshaped([shape.rows, shape.embedding])
-        for layer in layers {
-            activations = try forwardLayer(layer, activations, shape: shape, threads: threads).output
-        }
-        return activations.reshaped(shape.original)
+        try run(x, keepingCaches: false, threads: threads).output
     }
 
     /// `forward`, also returning the cache for `backward`.
     public func forwardWithCache(
         _ x: Tensor<Float>, threads: Int = Parallelism.defaultThreads
     ) throws -> (output: Tensor<Float>, cache: Cache) {
-        let shape = try checkedShape(of: x)
-        var activations = x.reshaped([shape.rows, shape.embedding])
-        var caches: [LayerCache] = []
-        for layer in layers {
-            let (output, cache) = try forwardLayer(layer, activations, shape: shape, threads: threads)
-            activations = output
-            caches.append(cache)
-        }
-        return (activations.reshaped(shape.original), Cache(shape: shape, layers: caches))
+        try run(x, keepingCaches: true, threads: threads)
     }
 
     /// Gradients of a loss with respect to the input and to every weight, given ∂loss/∂output
@@ -59,10 +46,7 @@ extension PaperTransformer {
     public func backward(
         cache: Cache, gradOutput: Tensor<Float>, threads: Int = Parallelism.defaultThreads
     ) throws -> (input: Tensor<Float>, weights: PaperTransformer) {
-        guard gradOutput.shape == cache.shape.original else {
-            throw ModelError.inputShape(name: "gradient of the output", expected: "\(cache.shape.original), the output's shape",
-                                        actual: gradOutput.shape)
-        }
+        try cache.shape.requireGradient(gradOutput)
         guard cache.layers.count == layers.count, cache.shape.embedding == embedding else {
             throw ModelError.inconsistentLayers("the cache comes from a model with \(cache.layers.count) layers and "
                 + "embedding \(cache.shape.embedding), this one has \(layers.count) and \(embedding)")
@@ -77,9 +61,18 @@ extension PaperTransformer {
         return (gradient.reshaped(cache.shape.original), PaperTransformer(layers: gradLayers.reversed()))
     }
 
-    private func checkedShape(of x: Tensor<Float>) throws -> SequenceShape {
+    /// The forward pass. Layer caches are kept only when asked for; otherwise each is freed with its layer.
+    private func run(_ x: Tensor<Float>, keepingCaches: Bool, threads: Int) throws -> (output: Tensor<Float>, cache: Cache) {
         try validate()
-        return try SequenceShape(validating: x.shape, embedding: embedding, name: "input")
+        let shape = try SequenceShape(validating: x.shape, embedding: embedding, name: "input")
+        var activations = x.reshaped([shape.rows, shape.embedding])
+        var caches: [LayerCache] = []
+        for layer in layers {
+            let (output, cache) = try forwardLayer(layer, activations, shape: shape, threads: threads)
+            activations = output
+            if keepingCaches { caches.append(cache) }
+        }
+        return (activations.reshaped(shape.original), Cache(shape: shape, layers: caches))
     }
 
     /// One layer: `Y = X + Σ_h Att_h(X)`, then `Y += MLP(Y)`. x `[R, m]` → `[R, m]`.

@@ -1,3 +1,5 @@
+import Kernels
+
 /// The shape of a model's activations: `[N, m]` (one sequence) or `[B, N, m]` (a batch), N, B ≥ 1.
 /// Inside the models they are `[B·N, m]` matrices.
 struct SequenceShape: Sendable, Equatable {
@@ -18,5 +20,13 @@ struct SequenceShape: Sendable, Equatable {
         sequence = shape[shape.count - 2]
         self.embedding = embedding
         original = shape
+    }
+
+    /// Throws `ModelError.inputShape` unless `gradOutput` has the shape of the output (the input's shape).
+    func requireGradient(_ gradOutput: Tensor<Float>) throws {
+        guard gradOutput.shape == original else {
+            throw ModelError.inputShape(name: "gradient of the output", expected: "\(original), the output's shape",
+                                        actual: gradOutput.shape)
+        }
     }
 }

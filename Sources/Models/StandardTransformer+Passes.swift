@@ -33,34 +33,14 @@ extension StandardTransformer {
     /// Cost ≈ `forwardFLOPs`.
     /// - Throws: `ModelError` for an invalid model or input shape.
     public func forward(_ x: Tensor<Float>, threads: Int = Parallelism.defaultThreads) throws -> Tensor<Float> {
-        let shape = try checkedShape(of: x)
-        var activations = x.reshaped([shape.rows, shape.embedding])
-        for layer in layers {
-            activations = try forwardLayer(layer, activations, shape: shape, threads: threads).output
-        }
-        if let finalNorm {
-            activations = finalNorm.forward(activations, kind: normalization, epsilon: epsilon).output
-        }
-        return activations.reshaped(shape.original)
+        try run(x, keepingCaches: false, threads: threads).output
     }
 
     /// `forward`, also returning the cache for `backward`.
     public func forwardWithCache(
         _ x: Tensor<Float>, threads: Int = Parallelism.defaultThreads
     ) throws -> (output: Tensor<Float>, cache: Cache) {
-        let shape = try checkedShape(of: x)
-        var activations = x.reshaped([shape.rows, shape.embedding])
-        var caches: [LayerCache] = []
-        for layer in layers {
-            let (output, cache) = try forwardLayer(layer, activations, shape: shape, threads: threads)
-            activations = output
-            caches.append(cache)
-        }
-        var finalCache: NormCache?
-        if let finalNorm {
-            (activations, finalCache) = finalNorm.forward(activations, kind: normalization, epsilon: epsilon)
-        }
-        return (activations.reshaped(shape.original), Cache(shape: shape, layers: caches, finalNorm: finalCache))
+        try run(x, keepingCaches: true, threads: threads)
     }
 
     /// Gradients of a loss with respect to the input and to every weight, given ∂loss/∂output
@@ -71,10 +51,7 @@ extension StandardTransformer {
     public func backward(
         cache: Cache, gradOutput: Tensor<Float>, threads: Int = Parallelism.defaultThreads
     ) throws -> (input: Tensor<Float>, weights: StandardTransformer) {
-        guard gradOutput.shape == cache.shape.original else {
-            throw ModelError.inputShape(name: "gradient of the output", expected: "\(cache.shape.original), the output's shape",
-                                        actual: gradOutput.shape)
-        }
+        try cache.shape.requireGradient(gradOutput)
         guard cache.layers.count == layers.count, cache.shape.embedding == embedding,
               (cache.finalNorm == nil) == (finalNorm == nil) else {
             throw ModelError.inconsistentLayers("the cache comes from a model with \(cache.layers.count) layers and "
@@ -97,9 +74,22 @@ extension StandardTransformer {
         return (gradient.reshaped(cache.shape.original), gradModel)
     }
 
-    private func checkedShape(of x: Tensor<Float>) throws -> SequenceShape {
+    /// The forward pass. Layer caches are kept only when asked for; otherwise each is freed with its layer.
+    private func run(_ x: Tensor<Float>, keepingCaches: Bool, threads: Int) throws -> (output: Tensor<Float>, cache: Cache) {
         try validate()
-        return try SequenceShape(validating: x.shape, embedding: embedding, name: "input")
+        let shape = try SequenceShape(validating: x.shape, embedding: embedding, name: "input")
+        var activations = x.reshaped([shape.rows, shape.embedding])
+        var caches: [LayerCache] = []
+        for layer in layers {
+            let (output, cache) = try forwardLayer(layer, activations, shape: shape, threads: threads)
+            activations = output
+            if keepingCaches { caches.append(cache) }
+        }
+        var finalCache: NormCache?
+        if let finalNorm {
+            (activations, finalCache) = finalNorm.forward(activations, kind: normalization, epsilon: epsilon)
+        }
+        return (activations.reshaped(shape.original), Cache(shape: shape, layers: caches, finalNorm: finalCache))
     }
 
     private var mask: AttentionMask { causal ? .causal : .none }

@@ -1,4 +1,3 @@
-import Foundation
 import Formats
 import Kernels
 
@@ -75,18 +74,6 @@ extension StandardTransformer {
         self.init(layers: blocks, heads: heads, normalization: normalization, causal: causal, finalNorm: finalNorm,
                   epsilon: epsilon)
         try validate()
-    }
-
-    /// Writes the model to a safetensors file (atomically; see `safeTensors()` and `ModelWeightNames`).
-    /// - Throws: `ModelError` for an invalid model, `FormatError` (`.fileExists` unless `overwrite`, `.io`).
-    public func save(to url: URL, overwrite: Bool = false) throws {
-        try SafeTensorsFile.write(safeTensors(), to: url, overwrite: overwrite)
-    }
-
-    /// Reads a model from a safetensors file written by `save(to:overwrite:)`.
-    /// - Throws: `FormatError` for an unreadable or corrupt file, `ModelError` for wrong contents.
-    public static func load(from url: URL) throws -> StandardTransformer {
-        try StandardTransformer(safeTensors: SafeTensorsFile.read(contentsOf: url))
     }
 }
 

@@ -82,7 +82,7 @@ struct BenchTransformerCommand: ParsableCommand {
     }
 
     /// Median forward seconds (and backward seconds, from one cached forward pass) and forward FLOPs.
-    private func measure<Model: BenchmarkedTransformer>(
+    private func measure<Model: TransformerModel>(
         _ model: Model, _ x: Tensor<Float>
     ) throws -> (seconds: Double, backwardSeconds: Double?, flops: Double) {
         let seconds = median(try timeThrowing(`repeat`) { _ = try model.forward(x, threads: threads) })
@@ -108,18 +108,6 @@ struct BenchTransformerCommand: ParsableCommand {
         return times
     }
 }
-
-/// The part of the two models' API the benchmark uses.
-protocol BenchmarkedTransformer {
-    associatedtype Cache
-    func forward(_ x: Tensor<Float>, threads: Int) throws -> Tensor<Float>
-    func forwardWithCache(_ x: Tensor<Float>, threads: Int) throws -> (output: Tensor<Float>, cache: Cache)
-    func backward(cache: Cache, gradOutput: Tensor<Float>, threads: Int) throws -> (input: Tensor<Float>, weights: Self)
-    func forwardFLOPs(batch: Int, sequence: Int) -> Double
-}
-
-extension PaperTransformer: BenchmarkedTransformer {}
-extension StandardTransformer: BenchmarkedTransformer {}
 
 struct TransformerBenchResult: Codable {
     let model: String

@@ -71,3 +71,28 @@ struct GradientCheck<Reference: ReferenceModel> {
         }
     }
 }
+
+/// Checks that `model`'s fp32 forward pass matches its Float64 reference within 1e-4 (max abs), keeps
+/// the input's shape, and that `forwardWithCache` (on one thread) gives the same output.
+func expectForwardMatchesReference<Model: TransformerModel>(
+    _ model: Model, _ reference: some ReferenceModel, input: Tensor<Float>, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let output = try model.forward(input, threads: 2)
+    #expect(output.shape == input.shape, sourceLocation: sourceLocation)
+    #expect(maxAbsDifference(output, reference.forward(input.converted(to: Double.self))) <= 1e-4,
+            sourceLocation: sourceLocation)
+    #expect(try model.forwardWithCache(input, threads: 1).output == output, sourceLocation: sourceLocation)
+}
+
+/// Runs `model`'s backward pass for the loss `Σ gradOutput ∘ output` and checks the gradients of the
+/// input and of every weight with `GradientCheck`.
+func expectGradientsMatchFiniteDifferences<Model: TransformerModel>(
+    _ model: Model, _ reference: some ReferenceModel, input: Tensor<Float>, gradOutput: Tensor<Float>,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let (_, cache) = try model.forwardWithCache(input, threads: 2)
+    let gradients = try model.backward(cache: cache, gradOutput: gradOutput, threads: 2)
+    #expect(gradients.input.shape == input.shape, sourceLocation: sourceLocation)
+    GradientCheck(reference: reference, input: input, gradOutput: gradOutput)
+        .verify(input: gradients.input, weights: gradients.weights.namedWeights, sourceLocation: sourceLocation)
+}

@@ -40,22 +40,14 @@ struct PaperTransformerTests {
 
     @Test("fp32 forward matches the Float64 reference", arguments: cases)
     func forwardMatchesReference(_ config: PaperCase) throws {
-        let model = config.model, x = config.input
-        let output = try model.forward(x, threads: 2)
-        #expect(output.shape == x.shape)
-        let expected = PaperTransformerReference(model).forward(x.converted(to: Double.self))
-        #expect(maxAbsDifference(output, expected) <= 1e-4)
-        #expect(try model.forwardWithCache(x, threads: 1).output == output)
+        let model = config.model
+        try expectForwardMatchesReference(model, PaperTransformerReference(model), input: config.input)
     }
 
     @Test("gradients of the input and every weight match finite differences", arguments: cases)
     func gradientsMatchFiniteDifferences(_ config: PaperCase) throws {
         let model = config.model
-        let (_, cache) = try model.forwardWithCache(config.input, threads: 2)
-        let gradients = try model.backward(cache: cache, gradOutput: config.gradOutput, threads: 2)
-        #expect(gradients.input.shape == config.input.shape)
-        GradientCheck(reference: PaperTransformerReference(model), input: config.input, gradOutput: config.gradOutput)
-            .verify(input: gradients.input, weights: gradients.weights.namedWeights)
+        try expectGradientsMatchFiniteDifferences(model, PaperTransformerReference(model), input: config.input, gradOutput: config.gradOutput)
     }
 
     @Test("a head computes softmax(X·W_Q·(X·W_K)ᵀ)·X·W_V with no scaling, added to the residual")

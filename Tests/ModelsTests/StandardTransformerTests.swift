@@ -41,22 +41,14 @@ struct StandardTransformerTests {
 
     @Test("fp32 forward matches the Float64 reference", arguments: cases)
     func forwardMatchesReference(_ config: StandardCase) throws {
-        let model = config.model, x = config.input
-        let output = try model.forward(x, threads: 2)
-        #expect(output.shape == x.shape)
-        let expected = StandardTransformerReference(model).forward(x.converted(to: Double.self))
-        #expect(maxAbsDifference(output, expected) <= 1e-4)
-        #expect(try model.forwardWithCache(x, threads: 1).output == output)
+        let model = config.model
+        try expectForwardMatchesReference(model, StandardTransformerReference(model), input: config.input)
     }
 
     @Test("gradients of the input and every weight match finite differences", arguments: cases)
     func gradientsMatchFiniteDifferences(_ config: StandardCase) throws {
         let model = config.model
-        let (_, cache) = try model.forwardWithCache(config.input, threads: 2)
-        let gradients = try model.backward(cache: cache, gradOutput: config.gradOutput, threads: 2)
-        #expect(gradients.input.shape == config.input.shape)
-        GradientCheck(reference: StandardTransformerReference(model), input: config.input, gradOutput: config.gradOutput)
-            .verify(input: gradients.input, weights: gradients.weights.namedWeights)
+        try expectGradientsMatchFiniteDifferences(model, StandardTransformerReference(model), input: config.input, gradOutput: config.gradOutput)
     }
 
     @Test("a causal model's output at token i does not depend on later tokens")
