@@ -14,10 +14,11 @@ public final class TensorStorage<Scalar: TensorScalar>: @unchecked Sendable {
     public init(count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Scalar>.stride, alignment: Self.alignment)
+        let byteCount = max(count, 1) * MemoryLayout<Scalar>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: Self.alignment)
+        // All-zero bytes are +0.0 for Float and Double; a byte fill is a memset, not a generic loop.
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         pointer = raw.bindMemory(to: Scalar.self, capacity: max(count, 1))
-        pointer.initialize(repeating: .zero, count: max(count, 1))
     }
 
     /// A new storage holding `count` scalars copied from `source`.
