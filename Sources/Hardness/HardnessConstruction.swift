@@ -7,13 +7,18 @@ import Kernels
 /// **Default precision** (from `PrecisionStudy`, see the README's precision table): float32, our engine,
 /// for every construction, except a cosine problem (MSD_t, LSD_t) whose threshold lies closer than
 /// `float32SafeGap(dimension:)` to an achievable non-witness cosine: there the fp32 rounding of the
-/// normalised vectors and of the scores (≈ d·2⁻²⁴ in cosine units) approaches the gap, and the
-/// construction runs in Float64 through the reference attention instead.
+/// normalised vectors and of the scores (up to ≈ (d + 3)·2⁻²⁴ in cosine units) approaches the gap, and
+/// the construction runs in Float64 through the reference attention instead. Inner products and 3-OV have
+/// integer scores (gap 1): fp32 is exact enough at every n and d the kernel takes.
 public enum HardnessConstruction {
     /// The smallest cosine gap g (`Cosine.nonWitnessGap`) at which float32 is the default at dimension d:
-    /// 32·d·2⁻²⁴ ≈ d·1.9e-6, about 16× the largest fp32 score error the precision study measured.
+    /// 8·(d + 3)·2⁻²⁴ ≈ (d + 3)·4.8e-7. fp32 rounds each of the ≤ d + 3 terms of a score and its partial
+    /// sums, a score error of at most about (d + 3)·2⁻²⁴; a witness tied with t (logit 0) or a non-witness
+    /// at −2Δ changes sides once that error reaches g/2, so the rule keeps a factor 4. The precision
+    /// study finds fp32 right down to g ≈ 4.6e-7 at d = 48 and wrong at g ≈ 9e-8 (d = 64): the rule is
+    /// conservative (measured errors are far below the bound) and sends only rare thresholds to Float64.
     public static func float32SafeGap(dimension d: Int) -> Double {
-        Double(32 * d) * 0x1p-24
+        Double(8 * (d + 3)) * 0x1p-24
     }
 
     /// Decides `instance` with its construction.
