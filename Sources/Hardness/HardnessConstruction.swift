@@ -34,7 +34,7 @@ public enum HardnessConstruction {
         guard instance.problem == .threeOV else {
             if layers != nil || heads != nil { try instance.validate(layers: layers ?? 1, heads: heads ?? 1) }
             let construction = try PairConstruction(instance)
-            return try construction.run(precision: precision ?? defaultPrecision(construction), threads: threads)
+            return try construction.run(precision: precision ?? construction.defaultPrecision, threads: threads)
         }
         let setSize = instance.c?.rows ?? 0
         let l = layers ?? heads.map { setSize / max($0, 1) } ?? 1
@@ -44,12 +44,7 @@ public enum HardnessConstruction {
 
     /// The precision `solve` uses by default for `instance`.
     public static func defaultPrecision(for instance: HardnessInstance) throws -> ConstructionPrecision {
-        instance.problem == .threeOV ? .float32 : defaultPrecision(try PairConstruction(instance))
-    }
-
-    static func defaultPrecision(_ construction: PairConstruction) -> ConstructionPrecision {
-        let d = construction.tokens.shape[1] - (construction.problem.isMonochromatic ? 2 : 3)
-        return construction.gap >= float32SafeGap(dimension: d) ? .float32 : .float64
+        instance.problem == .threeOV ? .float32 : try PairConstruction(instance).defaultPrecision
     }
 
     /// The optimisation form of a pair problem — the largest inner product or cosine (Max-IP, MSD), the

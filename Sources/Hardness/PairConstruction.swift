@@ -49,6 +49,8 @@ public struct PairConstruction: Sendable {
     public let beta: Double
     /// The gap g between t and the nearest non-witness score (1 for inner products).
     public let gap: Double
+    /// The dimension d of the vectors.
+    public let dimension: Int
 
     /// Builds the construction for a pair problem; throws what `validate()` throws, and
     /// `ConstructionError.dimensionTooLarge` when the head dimension d + 3 would exceed 256.
@@ -106,6 +108,7 @@ public struct PairConstruction: Sendable {
         self.delta = delta
         self.beta = beta
         self.gap = gap
+        self.dimension = d
     }
 
     /// The transformer's size: N tokens, one layer, one head, embedding m.
@@ -117,6 +120,11 @@ public struct PairConstruction: Sendable {
     var levels: ReadoutLevels {
         let n = Double(tokens.shape[0])
         return ReadoutLevels(yes: 1 / (1 + exp(-delta)), no: (n - 1) * exp(-delta), threshold: 0.5)
+    }
+
+    /// float32 unless g < `HardnessConstruction.float32SafeGap(dimension: d)` (cosines only).
+    public var defaultPrecision: ConstructionPrecision {
+        gap >= HardnessConstruction.float32SafeGap(dimension: dimension) ? .float32 : .float64
     }
 
     /// Runs the transformer in `precision` and reads the answer. Cost: see `AttentionUnitModel.forward`.

@@ -27,16 +27,19 @@ public enum PrecisionStudy {
             var beta = 0.0, gap = Double.infinity
             var margins: [ConstructionPrecision: Double] = [.float32: .infinity, .float64: .infinity]
             var wrong: [ConstructionPrecision: Int] = [.float32: 0, .float64: 0]
+            var defaults = Set<ConstructionPrecision>()
             for instance in instances {
                 let expected = try BruteForce.solve(instance, threads: threads).answer
                 let run: (ConstructionPrecision) throws -> ConstructionResult
                 if instance.problem == .threeOV {
                     let construction = try ThreeOVConstruction(instance, layers: 1, heads: instance.c!.rows)
                     (beta, gap) = (max(beta, construction.beta), 1)
+                    defaults.insert(.float32)
                     run = { try construction.run(precision: $0, threads: threads) }
                 } else {
                     let construction = try PairConstruction(instance)
                     (beta, gap) = (max(beta, construction.beta), min(gap, construction.gap))
+                    defaults.insert(construction.defaultPrecision)
                     run = { try construction.run(precision: $0, threads: threads) }
                 }
                 for precision in ConstructionPrecision.allCases {
@@ -50,16 +53,17 @@ public enum PrecisionStudy {
                 problem: studyCase.problem, kind: studyCase.kind, setSize: instances[0].a.rows,
                 dimension: instances[0].dimension, beta: beta, gap: gap, minMarginFloat32: margins[.float32]!,
                 minMarginFloat64: margins[.float64]!, wrongFloat32: wrong[.float32]!, wrongFloat64: wrong[.float64]!,
-                instances: instances.count)
+                instances: instances.count,
+                defaultPrecision: ConstructionPrecision.allCases.filter(defaults.contains).map(\.rawValue).joined(separator: ", "))
         }
     }
 
     /// The rows as a Markdown table: construction, instances, n, d, β, g, min margin in fp32 and fp64 (with
-    /// wrong answers), verdict.
+    /// wrong answers), verdict, and the precision `HardnessConstruction` chose by default.
     public static func markdownTable(_ rows: [PrecisionStudyRow]) -> String {
         var lines = [
-            "| construction | instances | n | d | β | gap g | min margin fp32 | min margin fp64 | verdict |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---|",
+            "| construction | instances | n | d | β | gap g | min margin fp32 | min margin fp64 | verdict | default |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
         ]
         for row in rows {
             func margin(_ value: Double, wrong: Int) -> String {
@@ -68,7 +72,7 @@ public enum PrecisionStudy {
             lines.append("| \(row.problem.rawValue) | \(row.kind.rawValue) × \(row.instances) | \(row.setSize) | "
                 + "\(row.dimension) | \(String(format: "%.3g", row.beta)) | \(String(format: "%.3g", row.gap)) | "
                 + "\(margin(row.minMarginFloat32, wrong: row.wrongFloat32)) | "
-                + "\(margin(row.minMarginFloat64, wrong: row.wrongFloat64)) | \(row.verdict) |")
+                + "\(margin(row.minMarginFloat64, wrong: row.wrongFloat64)) | \(row.verdict) | \(row.defaultPrecision) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -80,6 +80,9 @@ public struct PrecisionStudyRow: Sendable, Codable, Equatable {
     /// pair constructions); "float32 (thin margin)" when right with a smaller margin; "float64" when fp32
     /// answered wrong.
     public let verdict: String
+    /// The precision(s) `HardnessConstruction` chose by default for the instances ("float32", "float64" or
+    /// both, comma-separated).
+    public let defaultPrecision: String
 
     enum CodingKeys: String, CodingKey {
         case problem, kind, dimension, beta, gap, instances, verdict
@@ -88,11 +91,12 @@ public struct PrecisionStudyRow: Sendable, Codable, Equatable {
         case minMarginFloat64 = "min_margin_float64"
         case wrongFloat32 = "wrong_float32"
         case wrongFloat64 = "wrong_float64"
+        case defaultPrecision = "default_precision"
     }
 
     public init(problem: HardnessProblem, kind: PrecisionStudyCase.Kind, setSize: Int, dimension: Int, beta: Double,
                 gap: Double, minMarginFloat32: Double, minMarginFloat64: Double, wrongFloat32: Int, wrongFloat64: Int,
-                instances: Int) {
+                instances: Int, defaultPrecision: String) {
         self.problem = problem
         self.kind = kind
         self.setSize = setSize
@@ -104,6 +108,7 @@ public struct PrecisionStudyRow: Sendable, Codable, Equatable {
         self.wrongFloat32 = wrongFloat32
         self.wrongFloat64 = wrongFloat64
         self.instances = instances
+        self.defaultPrecision = defaultPrecision
         self.verdict = wrongFloat32 > 0 ? "float64" : (minMarginFloat32 >= 0.25 ? "float32" : "float32 (thin margin)")
     }
 }
