@@ -1,3 +1,5 @@
+import Kernels
+
 /// The arithmetic a construction runs in.
 public enum ConstructionPrecision: String, CaseIterable, Codable, Sendable {
     /// Our exact attention engine (`scaledDotProductAttention`, `PaperTransformer.forward`): fp32.
@@ -66,11 +68,16 @@ struct ReadoutLevels {
     let no: Double
     let threshold: Double
 
-    /// The answer, the rows that fired and the margin of the outputs `rowOutputs` (one per row read).
-    func read(_ rowOutputs: [Double]) -> (answer: Bool, witness: [Int]?, margin: Double) {
+    /// The result of outputs `rowOutputs` (one per row read) of a transformer of shape `model` that ran in
+    /// `precision` from `start` (a `monotonicSeconds()` time) until now: the answer is max ≥ threshold, the
+    /// witness the rows at or above it, the margin |max − threshold| / (yes − no).
+    func result(reading rowOutputs: [Double], model: ModelShape, precision: ConstructionPrecision,
+                startedAt start: Double) -> ConstructionResult {
         let deciding = rowOutputs.max() ?? -.infinity
         let fired = rowOutputs.indices.filter { rowOutputs[$0] >= threshold }
-        let margin = deciding.isFinite ? abs(deciding - threshold) / (yes - no) : 0
-        return (deciding >= threshold, fired.isEmpty ? nil : fired, margin)
+        return ConstructionResult(
+            answer: deciding >= threshold, witness: fired.isEmpty ? nil : fired,
+            margin: deciding.isFinite ? abs(deciding - threshold) / (yes - no) : 0, model: model,
+            seconds: monotonicSeconds() - start, precision: precision)
     }
 }

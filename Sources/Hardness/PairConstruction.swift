@@ -137,8 +137,6 @@ public struct PairConstruction: Sendable {
         case .float64:
             outputs = try model.forward(tokens).elements
         }
-        let (answer, witness, margin) = levels.read(Array(outputs.prefix(readRows)))
-        return ConstructionResult(answer: answer, witness: witness, margin: margin, model: shape,
-                                  seconds: monotonicSeconds() - start, precision: precision)
+        return levels.result(reading: Array(outputs.prefix(readRows)), model: shape, precision: precision, startedAt: start)
     }
 }

@@ -112,8 +112,6 @@ public struct ThreeOVConstruction: Sendable {
         }
         let m = tokens.shape[1], n = tokens.shape[0] - 1
         let accumulators = (0..<n).map { output[$0 * m + m - 1] }
-        let (answer, witness, margin) = levels.read(accumulators)
-        return ConstructionResult(answer: answer, witness: witness, margin: margin, model: shape,
-                                  seconds: monotonicSeconds() - start, precision: precision)
+        return levels.result(reading: accumulators, model: shape, precision: precision, startedAt: start)
     }
 }
