@@ -6,7 +6,7 @@ struct BenchStrassenCommand: ParsableCommand {
         commandName: "strassen",
         abstract: "Time N×N×N products: classical gemm against Strassen–Winograd (effective GFLOP/s = 2N³/time).",
         discussion: """
-            Both run on the same uniform [-1, 1) operands; speedup = classical / Strassen median seconds. \
+            Both run on the same uniform [-1, 1) operands, alternating run by run; speedup = classical / Strassen median seconds. \
             --measure-cutoff instead times classical against one Winograd level at growing sizes and prints \
             the crossover that StrassenCutoff.default records.
             """)
@@ -40,26 +40,26 @@ struct BenchStrassenCommand: ParsableCommand {
         let a = Tensor<Float>.uniform([size * size], low: -1, high: 1, seed: 1)
         let b = Tensor<Float>.uniform([size * size], low: -1, high: 1, seed: 2)
         var classical = Tensor<Float>(zeros: [size * size]), strassen = classical
-        var classicalTimes: [Double] = [], strassenTimes: [Double] = []
+        var times: (first: [Double], second: [Double]) = ([], [])
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                let (a, b) = (a.baseAddress!, b.baseAddress!)
-                classical.withUnsafeMutableBufferPointer { c in
-                    classicalTimes = timeRepeated(`repeat`) {
-                        gemm(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size,
-                             c: c.baseAddress!, ldc: size, threads: threads)
-                    }
-                }
-                strassen.withUnsafeMutableBufferPointer { c in
-                    strassenTimes = timeRepeated(`repeat`) {
-                        strassenGEMM(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size,
-                                     c: c.baseAddress!, ldc: size, cutoff: cutoff, threads: threads)
+                classical.withUnsafeMutableBufferPointer { classical in
+                    strassen.withUnsafeMutableBufferPointer { strassen in
+                        let (a, b) = (a.baseAddress!, b.baseAddress!)
+                        let (classical, strassen) = (classical.baseAddress!, strassen.baseAddress!)
+                        times = timeInterleaved(`repeat`, {
+                            gemm(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size,
+                                 c: classical, ldc: size, threads: threads)
+                        }, {
+                            strassenGEMM(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size,
+                                         c: strassen, ldc: size, cutoff: cutoff, threads: threads)
+                        })
                     }
                 }
             }
         }
         let flops = 2 * Double(size) * Double(size) * Double(size)
-        let classicalSeconds = median(classicalTimes), strassenSeconds = median(strassenTimes)
+        let classicalSeconds = median(times.first), strassenSeconds = median(times.second)
         let largest = classical.elements.reduce(0) { max($0, abs($1)) }
         let difference = zip(classical.elements, strassen.elements).reduce(0) { max($0, abs($1.0 - $1.1)) }
         let result = StrassenBenchResult(

@@ -1,8 +1,19 @@
 /// Where `strassenGEMM` stops recursing and hands sub-products to the classical `gemm`.
 public enum StrassenCutoff {
-    /// The cut-off measured on the development machine (2-core Intel Xeon, AVX-512, 2 threads):
-    /// MEASUREMENT_PENDING
-    public static let `default` = 1024
+    /// The cut-off measured on the development machine (2-core Intel Xeon with AVX-512, 260 MiB L3,
+    /// 2 threads) by `attnlab bench strassen --measure-cutoff --repeat 7`, run five times while other
+    /// builds shared the cores. One-level time / classical time, median of the five runs (range):
+    ///
+    ///     N      256   384   512   768   1024  1536  2048  3072  4096
+    ///     ratio  1.31  1.20  1.25  1.17  1.17  0.98  0.99  1.02  0.94
+    ///     range  1.12… 1.13… 1.10… 1.09… 0.98… 0.97… 0.93… 0.87… 0.90…
+    ///            1.37  1.46  1.58  1.44  1.48  1.17  1.18  1.14  1.00
+    ///
+    /// The five runs' crossovers were 3072, 3072, 768, 2048, 3072 (median 3072), as is the crossover of
+    /// the median ratios. Classical `gemm` ran at ≈ 100–120 GFLOP/s under that load. One level saves at
+    /// most 1/8 of the products, and the 15 block additions (≈ 45 quarter-matrix passes of memory
+    /// traffic) eat most of it below ≈ 2048, so the gain per level is a few percent near the cut-off.
+    public static let `default` = 3072
 
     /// Median seconds of one N×N×N product, classical and with exactly one Winograd level.
     public struct Timing: Sendable, Equatable {
@@ -21,8 +32,8 @@ public enum StrassenCutoff {
     public static let defaultSizes = [256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096]
 
     /// Times classical `gemm` against one Winograd level (cut-off N/2) at each size; medians of
-    /// `repeats` runs after one warm-up run each, the two methods interleaved run by run so that load from other
-    /// processes hits both alike. Sizes must be even. Cost: about 2·(repeats + 1) products per size.
+    /// `repeats` runs after one warm-up run each, interleaved (`timeInterleaved`). Sizes must be even.
+    /// Cost: 2·(repeats + 1) products per size.
     public static func timings(
         sizes: [Int] = defaultSizes, repeats: Int = 5, threads: Int = Parallelism.defaultThreads
     ) -> [Timing] {
@@ -31,29 +42,22 @@ public enum StrassenCutoff {
             let a = Tensor<Float>.uniform([size, size], low: -1, high: 1, seed: 1)
             let b = Tensor<Float>.uniform([size, size], low: -1, high: 1, seed: 2)
             var c = Tensor<Float>(zeros: [size, size])
-            var classical: [Double] = [], oneLevel: [Double] = []
+            var times: (first: [Double], second: [Double]) = ([], [])
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
                         let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
-                        let runClassical = {
+                        times = timeInterleaved(repeats, {
                             gemm(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size, c: c, ldc: size,
                                  threads: threads)
-                        }
-                        let runOneLevel = {
+                        }, {
                             strassenGEMM(m: size, n: size, k: size, a: a, lda: size, b: b, ldb: size,
                                          c: c, ldc: size, cutoff: size / 2, threads: threads)
-                        }
-                        runClassical()
-                        runOneLevel()
-                        for _ in 0..<repeats {
-                            classical.append(secondsOf(runClassical))
-                            oneLevel.append(secondsOf(runOneLevel))
-                        }
+                        })
                     }
                 }
             }
-            return Timing(size: size, classicalSeconds: median(classical), oneLevelSeconds: median(oneLevel))
+            return Timing(size: size, classicalSeconds: median(times.first), oneLevelSeconds: median(times.second))
         }
     }
 
@@ -68,13 +72,6 @@ public enum StrassenCutoff {
             return sorted[0].size - 1
         }
         return lastLoss.size
-    }
-
-    /// Wall-clock seconds of one call of `body`.
-    private static func secondsOf(_ body: () -> Void) -> Double {
-        let start = monotonicSeconds()
-        body()
-        return monotonicSeconds() - start
     }
 
     /// Measures the cut-off on this machine: `crossover(timings(...))`. Takes about a minute with the
