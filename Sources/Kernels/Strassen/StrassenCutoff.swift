@@ -13,8 +13,8 @@ public enum StrassenCutoff {
     /// the median ratios; a sixth run, interleaved, gave 2048 (ratios 1.27 at 1024, 1.06 at 2048, 0.97 at
     /// 3072, 0.98 at 4096). Both agree for N = 2^j ≥ 4096: the base products are 2048³. End to end
     /// (`bench strassen`, quiet machine): 4096³ 0.665 s classical vs 0.662 s (one level); 8192³ 5.32 s vs
-    /// 4.36 s (two levels, 1.22×). Classical `gemm` ran at ≈ 100–200 GFLOP/s depending on the load. One level saves at
-    /// most 1/8 of the products, and the 15 block additions (≈ 45 quarter-matrix passes of memory
+    /// 4.36 s (two levels, 1.22×). Classical `gemm` ran at ≈ 100–200 GFLOP/s depending on the load.
+    /// One level saves at most 1/8 of the products, and the 15 block additions (≈ 45 quarter-matrix passes of memory
     /// traffic) eat most of it below ≈ 2048, so the gain per level is a few percent near the cut-off.
     public static let `default` = 3072
 
