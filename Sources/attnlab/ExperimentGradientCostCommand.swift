@@ -1,0 +1,26 @@
+import ArgumentParser
+import Experiments
+
+struct ExperimentGradientCostCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: GradientCostExperiment.name,
+        abstract: "Backward/forward time ratio across N (claim: bounded, near the 2.5× FLOP ratio).")
+
+    @OptionGroup var options: ExperimentOptions
+    @Option(help: "Sequence lengths N.") var lengths = IntegerList(GradientCostConfiguration().lengths)
+    @Option(help: "Head dimension m (1…256).") var headDim = GradientCostConfiguration().headDimension
+    @Option(help: "Heads H per attention call.") var heads = GradientCostConfiguration().heads
+    @Option(help: "What is differentiated.") var levels = NameList(GradientCostConfiguration().levels)
+
+    func validate() throws { _ = try experiment() }
+
+    func run() throws { try options.run(experiment()) }
+
+    private func experiment() throws -> GradientCostExperiment {
+        try validated { () throws(ExperimentError) in
+            try GradientCostExperiment(configuration: GradientCostConfiguration(
+                lengths: lengths.values, headDimension: headDim, heads: heads, levels: levels.values,
+                settings: options.settings))
+        }
+    }
+}
