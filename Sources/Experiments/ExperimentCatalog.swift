@@ -4,7 +4,7 @@ import Foundation
 public enum ExperimentCatalog {
     /// The experiment types in the order reports show them.
     static let all: [any Experiment.Type] = [
-        ScalingExperiment.self, DirectSumExperiment.self, GradientCostExperiment.self,
+        ScalingExperiment.self, DirectSumExperiment.self, LargeEmbeddingExperiment.self, GradientCostExperiment.self,
     ]
 
     /// Command-line names, e.g. "scaling".

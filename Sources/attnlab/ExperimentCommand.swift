@@ -14,8 +14,8 @@ struct ExperimentCommand: ParsableCommand {
             `attnlab report` turns a results file into HTML and Markdown with plots.
             """,
         subcommands: [
-            ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentGradientCostCommand.self,
-            ExperimentUnknownCommand.self,
+            ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
+            ExperimentGradientCostCommand.self, ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
 }
