@@ -1,0 +1,19 @@
+/// Why an instance cannot be turned into its construction's transformer (beyond `HardnessError`, which
+/// `validate()` throws for invalid instances).
+public enum ConstructionError: Error, Equatable, CustomStringConvertible {
+    /// The token or query/key width the construction needs at this dimension is above the attention
+    /// kernel's 256.
+    case dimensionTooLarge(problem: HardnessProblem, dimension: Int, limit: Int)
+    /// The problem has no optimisation form built from its decision transformer (3-OV).
+    case noOptimisationForm(problem: HardnessProblem)
+
+    public var description: String {
+        switch self {
+        case let .dimensionTooLarge(problem, dimension, limit):
+            return "the \(problem.rawValue) construction supports dimensions up to \(limit) (the attention kernel's "
+                + "head dimension is at most 256), got d = \(dimension)"
+        case let .noOptimisationForm(problem):
+            return "\(problem.rawValue) has no optimisation form here: its transformer only decides Σ a·b·c = 0"
+        }
+    }
+}
