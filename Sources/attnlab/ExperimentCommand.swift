@@ -15,7 +15,7 @@ struct ExperimentCommand: ParsableCommand {
             """,
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
-            ExperimentGradientCostCommand.self, ExperimentUnknownCommand.self,
+            ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
 }

@@ -114,6 +114,9 @@ struct ExperimentAnalysisTests {
         #expect(throws: ExperimentError.self) {
             try GradientCostExperiment(configuration: GradientCostConfiguration(settings: MeasurementSettings(threads: 0)))
         }
+        #expect(throws: ExperimentError.self) {
+            try HardnessScalingExperiment(configuration: HardnessScalingConfiguration(problems: [.maxIP]))
+        }
         #expect(ExperimentError.unknownExperiment("x").description.contains("scaling, direct-sum"))
     }
 

@@ -72,12 +72,20 @@ struct ExperimentSweepTests {
             lengths: [16, 32, 48], headDimension: 8, headDimensions: [8, 16, 24], fixedLength: 16, paths: [.naive],
             settings: quick)))
 
+        let hardness = try runner.run(HardnessScalingExperiment(configuration: HardnessScalingConfiguration(
+            setSizes: [8, 16, 32], thirdSetSize: 2, settings: quick)))
+        #expect(hardness.storedPoints == 12 && hardness.analysis.claims.count == 4)
+        let answers = try store.measurements(experiment: HardnessScalingExperiment.name)
+            .map { try $0.values(as: MeasurementValues.self).metrics["answer"] }
+        #expect(answers == Array(repeating: 0, count: 12), "every method must answer no on the planted no-instances")
+
         let sections = try ExperimentCatalog.reportSections(from: store)
-        #expect(sections.map(\.title) == [ScalingExperiment.title, LargeEmbeddingExperiment.title, GradientCostExperiment.title])
+        #expect(sections.map(\.title) == [ScalingExperiment.title, LargeEmbeddingExperiment.title,
+                                          GradientCostExperiment.title, HardnessScalingExperiment.title])
         #expect(sections.allSatisfy { !$0.claims.isEmpty && !$0.plots.isEmpty && ($0.table?.rows.isEmpty == false) })
         let files = try ReportWriter().write(sections: sections, machine: machine, runs: try store.runs(),
                                              to: directory.url.appendingPathComponent("report"))
-        #expect(files.plots.count == 5)
+        #expect(files.plots.count == 7)
         let markdown = try String(contentsOf: files.markdown, encoding: .utf8)
         #expect(markdown.contains("Strassen–Winograd is faster than classical GEMM"))
     }
