@@ -18,9 +18,10 @@ public struct LargeEmbeddingConfiguration: Codable, Sendable, Equatable {
     public var algorithms: [ProductAlgorithm]
     public var settings: MeasurementSettings
 
-    /// Defaults: N = 256 … 4096 in steps of about √2, cut-off 512 (so 4096 recurses three levels and
-    /// the fit above the cut-off spans 1–3 levels). About two minutes on 2 cores.
-    public init(sizes: [Int] = [256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096], cutoff: Int = 512,
+    /// Defaults: N = 512 … 8192 in steps of about √2 and the kernel's measured cut-off
+    /// (`StrassenCutoff.default`), so the fit above twice the cut-off spans one to three levels. About
+    /// a minute on 2 cores (the 8192³ products take seconds each).
+    public init(sizes: [Int] = [512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192], cutoff: Int = StrassenCutoff.default,
                 algorithms: [ProductAlgorithm] = ProductAlgorithm.allCases,
                 settings: MeasurementSettings = MeasurementSettings()) {
         self.sizes = sizes

@@ -17,10 +17,12 @@ public struct ScalingConfiguration: Codable, Sendable, Equatable {
     public var paths: [AttentionPath]
     public var settings: MeasurementSettings
 
-    /// Defaults: N = 512 … 8192 in steps of about √2 at m = 64 (the N² term dominates), m = 16 … 256 at
-    /// N = 2048, H = L = 1, both paths. About a minute on 2 cores.
-    public init(lengths: [Int] = [512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192], headDimension: Int = 64,
-                headDimensions: [Int] = [16, 32, 64, 128, 256], fixedLength: Int = 2048, heads: Int = 1,
+    /// Defaults: N = 3072 … 12288 (9 sizes) at m = 64, m = 16 … 256 at N = 4096, H = L = 1, both paths.
+    /// Below N ≈ 3000 one head of the flash kernel does not yet run at its full rate on 2 cores (its
+    /// GFLOP/s still rise with N), which would bend the fit below 2; from there on the N² term dominates.
+    /// About a minute on 2 cores.
+    public init(lengths: [Int] = [3072, 3584, 4096, 5120, 6144, 7168, 8192, 10240, 12288], headDimension: Int = 64,
+                headDimensions: [Int] = [16, 32, 64, 128, 256], fixedLength: Int = 4096, heads: Int = 1,
                 layers: Int = 1, paths: [AttentionPath] = AttentionPath.allCases,
                 settings: MeasurementSettings = MeasurementSettings()) {
         self.lengths = lengths

@@ -50,7 +50,7 @@ struct ExperimentSweepTests {
         #expect(secondHalf.measuredPoints == experiment.points.count / 2 && secondHalf.resumedPoints == 0)
         #expect(secondHalf.storedPoints == experiment.points.count)
         #expect(try store.runs().map(\.shard) == ["0/2", "1/2"])
-        #expect(secondHalf.analysis.claims.count == 3)
+        #expect(secondHalf.analysis.claims.count == 2)
         #expect(secondHalf.analysis.claims.allSatisfy { $0.measured.isFinite && $0.low <= $0.measured && $0.measured <= $0.high })
     }
 
