@@ -221,8 +221,7 @@ public struct GradientCostExperiment: Experiment {
         let prediction = Prediction.near(value: flopRatio, tolerance: 1)
         let ratios = measured.map(\.values.ratio)
         guard ratios.count >= 2 else {
-            return ClaimResult(claim: claim, predicted: prediction.summary, measured: ratios.first ?? .nan, low: .nan,
-                               high: .nan, verdict: .inconclusive, note: "needs at least 2 measured points, have \(ratios.count)")
+            return SweepAnalysis.inconclusive(claim, prediction, note: "needs at least 2 measured points, have \(ratios.count)")
         }
         let mean = Statistics.mean(ratios)
         let t = StudentT.quantile(0.975, degreesOfFreedom: Double(ratios.count - 1))

@@ -142,8 +142,7 @@ public struct LargeEmbeddingExperiment: Experiment {
         let classicalBySize = Dictionary(classical.map { ($0.point.n, $0.values) }, uniquingKeysWith: { first, _ in first })
         let pairs = strassen.compactMap { result in classicalBySize[result.point.n].map { (result.point.n, $0, result.values) } }
         guard let (largest, slow, fast) = pairs.last else {
-            return ClaimResult(claim: claim, predicted: prediction.summary, measured: .nan, low: .nan, high: .nan,
-                               verdict: .inconclusive, note: "needs both algorithms measured at one size")
+            return SweepAnalysis.inconclusive(claim, prediction, note: "needs both algorithms measured at one size")
         }
         let slowRange = SweepAnalysis.interval(slow), fastRange = SweepAnalysis.interval(fast)
         let faster = pairs.map { $0.2.median < $0.1.median }

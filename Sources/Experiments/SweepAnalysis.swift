@@ -12,9 +12,14 @@ enum SweepAnalysis {
             let detail = "\(fit.pointCount) points, R² \(NumberText.short(fit.rSquared, digits: 4))"
             return (ClaimResult(claim: claim, prediction: prediction, fit: fit, note: joined(detail, note)), fit)
         } catch {
-            return (ClaimResult(claim: claim, predicted: prediction.summary, measured: .nan, low: .nan, high: .nan,
-                                verdict: .inconclusive, note: joined("no fit: \(error)", note)), nil)
+            return (inconclusive(claim, prediction, note: joined("no fit: \(error)", note)), nil)
         }
+    }
+
+    /// A claim nothing could be measured for yet; `note` says what is missing.
+    static func inconclusive(_ claim: String, _ prediction: Prediction, note: String) -> ClaimResult {
+        ClaimResult(claim: claim, predicted: prediction.summary, measured: .nan, low: .nan, high: .nan,
+                    verdict: .inconclusive, note: note)
     }
 
     /// 95% confidence interval of one point's time: median ± t·s/√n over its timed calls (Student t with

@@ -8,10 +8,10 @@ import Testing
 /// bundle) on real results files.
 @Suite("attnlab experiment, results and report as processes")
 struct ExperimentCLITests {
-    /// A scaling sweep of 6 flash points, each timed 60 times: slow enough (≈ 0.1–0.5 s a point) to be
-    /// killed part-way.
+    /// A scaling sweep of 6 flash points, each timed 60 times: slow enough (≈ 0.1–0.5 s a point on 2
+    /// cores at full speed) to be killed part-way.
     static let slowSweep = [
-        "experiment", "scaling", "--lengths", "512,640,768,896,1024,1152", "--head-dims", "64", "--fixed-length", "512",
+        "experiment", "scaling", "--lengths", "1024,1280,1536,1792,2048,2304", "--head-dims", "64", "--fixed-length", "1024",
         "--paths", "flash", "--warmup", "0", "--min-repeats", "60", "--max-repeats", "60", "--budget", "100", "--json",
     ]
 
@@ -195,6 +195,7 @@ private enum Attnlab {
         guard FileManager.default.fileExists(atPath: path) else { return 0 }
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(1)  // the sweep may be committing a point right now
         guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return 0 }
         defer { try? queue.close() }
         return (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM measurement") }) ?? 0
