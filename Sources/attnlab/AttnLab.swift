@@ -5,5 +5,8 @@ struct AttnLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attnlab",
         abstract: "Exact transformer attention on the CPU, and the limits of computing it.",
-        subcommands: [InfoCommand.self, AttentionCommand.self, BenchCommand.self, HardnessCommand.self])
+        subcommands: [
+            InfoCommand.self, AttentionCommand.self, BenchCommand.self, HardnessCommand.self, ExperimentCommand.self,
+            ResultsCommand.self, ReportCommand.self,
+        ])
 }
