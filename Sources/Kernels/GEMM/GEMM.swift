@@ -148,8 +148,12 @@ struct GEMMProblem {
         }
     }
 
-    /// C[rows, columns] (+)= α·op(A)[rows, depth]·(packed op(B) block): packs op(A) in `mc`-row blocks
-    /// and runs the micro-kernel over every 6×64 tile. The first depth block applies β, later ones add.
+    /// C[rows, columns] (+)= α·op(A)[rows, depth]·(packed op(B) block): runs the micro-kernel over every
+    /// 6×64 tile. op(A) is packed in `mc`-row blocks when the block spans several 64-column panels
+    /// (each packed value is reused per panel); with one or two panels (n ≤ 128, e.g. P·V in
+    /// attention) packing would cost more than it saves, so full 6-row tiles of an untransposed A are
+    /// read in place (a transposed A would be read one cache line per depth step, so it is packed).
+    /// The first depth block applies β, later ones add.
     private func multiply(
         rows: Range<Int>, columns: Range<Int>, depth: Range<Int>, packedB: UnsafeMutablePointer<Float>,
         scratch: GEMMScratch, blocking: GEMMBlocking
@@ -157,21 +161,33 @@ struct GEMMProblem {
         let mr = GEMMTile.rows, nr = GEMMTile.columns
         let kc = depth.count, nc = columns.count
         let blockBeta = depth.lowerBound == 0 ? beta : 1
+        let readInPlace = nc <= 2 * nr && !a.transposed
         for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: blocking.rows) {
             let mc = min(blocking.rows, rows.upperBound - ic)
-            packA(a, rows: ic..<ic + mc, depth: depth, into: scratch.packedA)
+            if !readInPlace {
+                packA(a, rows: ic..<ic + mc, depth: depth, into: scratch.packedA)
+            }
             for ir in stride(from: 0, to: mc, by: mr) {
-                let aPanel = UnsafePointer(scratch.packedA + ir * kc)
+                let tileRows = min(mr, mc - ir)
+                var panel = UnsafePointer(scratch.packedA + ir * kc)
+                var rowStride = 1, depthStride = mr
+                if readInPlace && tileRows == mr {
+                    panel = a.pointer(row: ic + ir, column: depth.lowerBound)
+                    (rowStride, depthStride) = (a.leadingDimension, 1)
+                } else if readInPlace {
+                    panel = UnsafePointer(scratch.packedA)
+                    packA(a, rows: ic + ir..<ic + mc, depth: depth, into: scratch.packedA)
+                }
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let bPanel = UnsafePointer(packedB + jr * kc)
                     let target = c + (ic + ir) * ldc + columns.lowerBound + jr
-                    let tileRows = min(mr, mc - ir), tileColumns = min(nr, nc - jr)
+                    let tileColumns = min(nr, nc - jr)
                     if tileRows == mr && tileColumns == nr {
-                        microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: target, ldc: ldc,
-                                        alpha: alpha, beta: blockBeta)
+                        microKernel6x64(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
+                                        b: bPanel, c: target, ldc: ldc, alpha: alpha, beta: blockBeta)
                     } else {
-                        microKernel6x64(depth: kc, a: aPanel, b: bPanel, c: scratch.edge, ldc: nr,
-                                        alpha: alpha, beta: 0)
+                        microKernel6x64(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
+                                        b: bPanel, c: scratch.edge, ldc: nr, alpha: alpha, beta: 0)
                         mergeEdge(scratch.edge, into: target, rows: tileRows, columns: tileColumns, beta: blockBeta)
                     }
                 }
