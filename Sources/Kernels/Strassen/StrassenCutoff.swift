@@ -16,7 +16,13 @@ public enum StrassenCutoff {
     /// 4.36 s (two levels, 1.22×). Classical `gemm` ran at ≈ 100–200 GFLOP/s depending on the load.
     /// One level saves at most 1/8 of the products, and the 15 block additions (≈ 45 quarter-matrix passes of memory
     /// traffic) eat most of it below ≈ 2048, so the gain per level is a few percent near the cut-off.
-    public static let `default` = 3072
+    ///
+    /// The one-level crossover undersells deeper recursion: savings compound per level while the
+    /// additions stay O(N²). End-to-end runs on a quiet machine (`bench strassen --repeat 3`, 2026-11-23),
+    /// speedup over classical at cut-off 256 / 512 / 1024: N = 2048: 0.55 / 0.77 / 1.01; N = 4096:
+    /// 0.66 / 0.90 / 1.07; N = 8192: 0.69 / 1.02 / 1.23 (the earlier 3072 gave 1.00 at 4096 and 1.22 at
+    /// 8192). Below 1024 the base products lose too much speed; 1024 is never slower, so it is the default.
+    public static let `default` = 1024
 
     /// Median seconds of one N×N×N product, classical and with exactly one Winograd level.
     public struct Timing: Sendable, Equatable {
