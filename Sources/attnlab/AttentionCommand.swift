@@ -42,7 +42,7 @@ struct AttentionCommand: ParsableCommand {
         let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries")
         let (k, _) = try ArrayFiles.readFloatTensor(keys, role: "keys")
         let (v, _) = try ArrayFiles.readFloatTensor(values, role: "values")
-        let attentionMask = try mask.resolve()
+        let attentionMask = mask.attentionMask
         let forward: AttentionResult
         var gradients: AttentionGradients?
         do {
@@ -83,7 +83,7 @@ enum MaskOption: ExpressibleByArgument, Equatable {
 
     static var allValueStrings: [String] { ["none", "causal", "window:W"] }
 
-    func resolve() throws -> AttentionMask {
+    var attentionMask: AttentionMask {
         switch self {
         case .none: return .none
         case .causal: return .causal
