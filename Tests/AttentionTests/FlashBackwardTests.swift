@@ -14,7 +14,7 @@ struct FlashBackwardTests {
         let dims = [1, 3, 16, 40, 64, 80, 128, 256]
         let masks: [AttentionCase.MaskKind] = [.none, .causal, .window(1), .window(9), .window(70), .additive, .boolean]
         var cases: [AttentionCase] = []
-        for index in 0..<100 {
+        for index in 0..<130 {
             let kvHeads = pick([1, 2])
             var c = AttentionCase(
                 batch: pick([1, 2]), queryHeads: kvHeads * pick([1, 2]), keyValueHeads: kvHeads,

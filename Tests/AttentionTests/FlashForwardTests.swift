@@ -15,7 +15,7 @@ struct FlashForwardTests {
         let dims = [1, 3, 16, 40, 64, 80, 128, 256]
         let masks: [AttentionCase.MaskKind] = [.none, .causal, .window(1), .window(7), .window(100), .additive, .boolean]
         var cases: [AttentionCase] = []
-        for index in 0..<120 {
+        for index in 0..<190 {
             let kvHeads = pick([1, 2])
             var c = AttentionCase(
                 batch: pick([1, 2]), queryHeads: kvHeads * pick([1, 3]), keyValueHeads: kvHeads,
