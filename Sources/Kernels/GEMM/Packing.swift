@@ -28,6 +28,16 @@ func packA(_ a: MatrixOperand, rows: Range<Int>, depth: Range<Int>, into packed:
                 for r in 0..<valid { target[r] = source[r] }
                 for r in valid..<mr { target[r] = 0 }
             }
+        } else if valid == mr {
+            // Six read streams, one sequential write stream (the store side is the bottleneck).
+            let r0 = a.pointer(row: panelStart, column: depth.lowerBound)
+            let r1 = r0 + a.leadingDimension, r2 = r1 + a.leadingDimension, r3 = r2 + a.leadingDimension
+            let r4 = r3 + a.leadingDimension, r5 = r4 + a.leadingDimension
+            for p in 0..<kc {
+                let target = panel + p * mr
+                target[0] = r0[p]; target[1] = r1[p]; target[2] = r2[p]
+                target[3] = r3[p]; target[4] = r4[p]; target[5] = r5[p]
+            }
         } else {
             for r in 0..<mr {
                 if r < valid {
