@@ -217,10 +217,6 @@ struct ForwardBlock {
     }
 }
 
-@inline(__always) func lanewiseMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
-    a.replacing(with: b, where: b .> a)
-}
-
 @inline(__always) func finiteOrZero(_ x: SIMD16<Float>) -> SIMD16<Float> {
     x.replacing(with: 0, where: x .== -.infinity)
 }

@@ -65,7 +65,3 @@ struct PackedKeyValues {
         }
     }
 }
-
-@inline(__always) func roundUp(_ value: Int, _ multiple: Int) -> Int {
-    (value + multiple - 1) / multiple * multiple
-}

@@ -201,7 +201,3 @@ struct GEMMScratch {
         edge.deallocate()
     }
 }
-
-@inline(__always) func roundUp(_ value: Int, _ multiple: Int) -> Int {
-    (value + multiple - 1) / multiple * multiple
-}
