@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// The machine a run measured on, stored with the run so results from different machines can be told
 /// apart and times compared with what the machine can do.
@@ -21,21 +22,9 @@ public struct MachineDescription: Codable, Sendable, Equatable {
 
     /// This machine, with a peak the caller measured (e.g. with a GEMM benchmark).
     public static func current(peakGFLOPS: Double?) -> MachineDescription {
-        let process = ProcessInfo.processInfo
-        return MachineDescription(
-            cpuModel: cpuModelName() ?? "unknown", cores: process.activeProcessorCount,
-            peakGFLOPS: peakGFLOPS, operatingSystem: process.operatingSystemVersionString)
-    }
-
-    /// The first "model name" in /proc/cpuinfo (Linux); nil elsewhere.
-    private static func cpuModelName() -> String? {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            if let colon = line.firstIndex(of: ":") {
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return nil
+        MachineDescription(
+            cpuModel: BuildInfo.cpuModel, cores: BuildInfo.cores, peakGFLOPS: peakGFLOPS,
+            operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
     }
 }
 

@@ -1,15 +1,14 @@
+import Kernels
+
 /// Summary statistics of small samples (timings, residuals). Each costs O(n), the median O(n log n).
 enum Statistics {
     static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
 
-    /// Middle value; the mean of the two middle values for an even count.
+    /// Middle value (`Kernels.median`), NaN for no values.
     static func median(_ values: [Double]) -> Double {
-        if values.isEmpty { return .nan }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        values.isEmpty ? .nan : Kernels.median(values)
     }
 
     /// Sample standard deviation (divides by n − 1); 0 for fewer than two values.
