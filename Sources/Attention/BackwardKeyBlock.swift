@@ -1,6 +1,6 @@
 import Kernels
 
-/// One work item of the backward pass: a block of 64 keys against one chunk of queries of one head.
+/// One work item of the backward pass: a block of NR keys against one chunk of queries of one head.
 /// Adds this block's share into dK and dV (rows owned by this item) and into the thread's dQ buffer.
 struct BackwardKeyBlock {
     let shape: AttentionShape
@@ -19,7 +19,7 @@ struct BackwardKeyBlock {
         gradKeys: UnsafeMutablePointer<Float>, gradValues: UnsafeMutablePointer<Float>
     ) {
         let d = shape.headDimension, lanes = BackwardTile.keys, mr = FlashTile.rows, br = BackwardTile.queries
-        let d6 = roundUp(d, mr), d64 = roundUp(d, FlashTile.columns)
+        let d6 = roundUp(d, mr), dNR = roundUp(d, FlashTile.columns)
         let keyCount = min(lanes, shape.keyLength - keyStart)
         packKeyBlock(keys: keys, values: values, keyCount: keyCount)
         scratch.gradKeyColumns.initialize(repeating: 0, count: d6 * lanes)
@@ -31,9 +31,9 @@ struct BackwardKeyBlock {
             for block in (lower - chunkStart) / br...(upper - 1 - chunkStart) / br {
                 let first = block * br
                 let queries = chunkStart + first..<chunkStart + first + br
-                // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, 64 keys].
+                // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, NR keys].
                 for panel in 0..<br / mr {
-                    microKernel6x64(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
+                    microKernel(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
                                     c: scratch.probabilities + panel * mr * lanes, ldc: lanes, alpha: scale, beta: 0)
                 }
                 let needsMask = keyCount < lanes || !mask.seesAll(queries: queries, keys: keyStart..<keyStart + lanes)
@@ -41,30 +41,30 @@ struct BackwardKeyBlock {
                 // dVᵀ += dOᵀ·P
                 let columnBlock = block * br * d6
                 for group in 0..<d6 / mr {
-                    microKernel6x64(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
+                    microKernel(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
                                     b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
                                     ldc: lanes, alpha: 1, beta: 1)
                 }
                 // dP = dO·Vᵀ, then dS = P ∘ (dP − δ) in place.
                 for panel in 0..<br / mr {
-                    microKernel6x64(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
+                    microKernel(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
                                     c: scratch.gradScores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
                 }
                 scoreGradients(first: first)
                 // dKᵀ += Qᵀ·dS (scaled when written out).
                 for group in 0..<d6 / mr {
-                    microKernel6x64(depth: br, a: chunk.columns + columnBlock + group * br * mr,
+                    microKernel(depth: br, a: chunk.columns + columnBlock + group * br * mr,
                                     b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
                                     ldc: lanes, alpha: 1, beta: 1)
                 }
                 // dQ += dS·K (scaled when summed).
                 packScoreGradientRows()
                 for panel in 0..<br / mr {
-                    for group in 0..<d64 / lanes {
-                        microKernel6x64(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
+                    for group in 0..<dNR / lanes {
+                        microKernel(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
                                         b: scratch.keyRows + group * lanes * lanes,
-                                        c: scratch.gradQueries + (first + panel * mr) * d64 + group * lanes,
-                                        ldc: d64, alpha: 1, beta: 1)
+                                        c: scratch.gradQueries + (first + panel * mr) * dNR + group * lanes,
+                                        ldc: dNR, alpha: 1, beta: 1)
                     }
                 }
             }
@@ -77,11 +77,11 @@ struct BackwardKeyBlock {
         }
     }
 
-    /// Kᵀ and Vᵀ as `[D][64]` and K as `[D₆₄/64][64][64]`, zero beyond the last key and dimension.
+    /// Kᵀ and Vᵀ as `[D][NR]` and K as `[D_NR/NR][NR][NR]`, zero beyond the last key and dimension.
     private func packKeyBlock(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, keyCount: Int) {
-        let d = shape.headDimension, lanes = BackwardTile.keys, d64 = roundUp(d, FlashTile.columns)
+        let d = shape.headDimension, lanes = BackwardTile.keys, dNR = roundUp(d, FlashTile.columns)
         for j in 0..<lanes {
-            for c in 0..<d64 {
+            for c in 0..<dNR {
                 let k: Float = j < keyCount && c < d ? keys[(keyStart + j) * d + c] : 0
                 if c < d {
                     scratch.keyColumns[c * lanes + j] = k
@@ -96,29 +96,21 @@ struct BackwardKeyBlock {
     @inline(__always)
     private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
         let lanes = BackwardTile.keys
-        let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let keyLanes = InstructionSet.tileRowLaneIndices &+ TileRowIndices(repeating: Int32(keyStart))
+        let pastEnd = keyLanes .>= TileRowIndices(repeating: Int32(keyStart + keyCount))
         for r in 0..<BackwardTile.queries {
             let row = scratch.probabilities + r * lanes
+            let raw = UnsafeMutableRawPointer(row)
             let query = chunkStart + first + r
             if masked {
-                let raw = UnsafeMutableRawPointer(row)
-                for v in 0..<lanes / 16 {
-                    let keyLanes = laneIndex &+ SIMD16<Int32>(repeating: Int32(keyStart + 16 * v))
-                    let hidden = .!mask.sees(queries: SIMD16<Int32>(repeating: Int32(query)), keys: keyLanes)
-                        .| (keyLanes .>= SIMD16<Int32>(repeating: Int32(keyStart + keyCount)))
-                    let scores = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * 64, as: SIMD16<Float>.self)
-                }
+                let hidden = .!mask.sees(queries: TileRowIndices(repeating: Int32(query)), keys: keyLanes) .| pastEnd
+                raw.storeBytes(of: raw.load(as: TileRow.self).replacing(with: -.infinity, where: hidden), as: TileRow.self)
                 if let table = maskTable, query < shape.queryLength {
                     for j in 0..<keyCount { row[j] += table[query * shape.keyLength + keyStart + j] }
                 }
             }
-            let l = SIMD16<Float>(repeating: chunk.logSumExp[first + r])
-            let raw = UnsafeMutableRawPointer(row)
-            for v in 0..<4 {
-                let s = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                raw.storeBytes(of: softmaxExp(s - l), toByteOffset: v * 64, as: SIMD16<Float>.self)
-            }
+            let l = TileRow(repeating: chunk.logSumExp[first + r])
+            raw.storeBytes(of: softmaxExp(raw.load(as: TileRow.self) - l), as: TileRow.self)
         }
     }
 
@@ -129,16 +121,12 @@ struct BackwardKeyBlock {
         for r in 0..<BackwardTile.queries {
             let p = UnsafeRawPointer(scratch.probabilities + r * lanes)
             let g = UnsafeMutableRawPointer(scratch.gradScores + r * lanes)
-            let delta = SIMD16<Float>(repeating: chunk.delta[first + r])
-            for v in 0..<4 {
-                let ds = p.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                    * (g.load(fromByteOffset: v * 64, as: SIMD16<Float>.self) - delta)
-                g.storeBytes(of: ds, toByteOffset: v * 64, as: SIMD16<Float>.self)
-            }
+            let delta = TileRow(repeating: chunk.delta[first + r])
+            g.storeBytes(of: p.load(as: TileRow.self) * (g.load(as: TileRow.self) - delta), as: TileRow.self)
         }
     }
 
-    /// dS `[48, 64]` → 6-query panels `[8][64][6]`, the row operand of dQ += dS·K.
+    /// dS `[48, NR]` → 6-query panels `[8][NR][6]`, the row operand of dQ += dS·K.
     @inline(__always)
     private func packScoreGradientRows() {
         let lanes = BackwardTile.keys, mr = FlashTile.rows
