@@ -96,15 +96,20 @@ struct BackwardKeyBlock {
     @inline(__always)
     private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
         let lanes = BackwardTile.keys
-        let keyLanes = InstructionSet.tileRowLaneIndices &+ TileRowIndices(repeating: Int32(keyStart))
-        let pastEnd = keyLanes .>= TileRowIndices(repeating: Int32(keyStart + keyCount))
+        let vectorBytes = MemoryLayout<FloatVector>.size
         for r in 0..<BackwardTile.queries {
             let row = scratch.probabilities + r * lanes
             let raw = UnsafeMutableRawPointer(row)
             let query = chunkStart + first + r
             if masked {
-                let hidden = .!mask.sees(queries: TileRowIndices(repeating: Int32(query)), keys: keyLanes) .| pastEnd
-                raw.storeBytes(of: raw.load(as: TileRow.self).replacing(with: -.infinity, where: hidden), as: TileRow.self)
+                let queryLanes = IntVector(repeating: Int32(query))
+                for v in 0..<InstructionSet.tileRowVectors {
+                    let keyLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(keyStart + v * InstructionSet.vectorLanes))
+                    let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
+                        .| (keyLanes .>= IntVector(repeating: Int32(keyStart + keyCount)))
+                    let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
+                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
+                }
                 if let table = maskTable, query < shape.queryLength {
                     for j in 0..<keyCount { row[j] += table[query * shape.keyLength + keyStart + j] }
                 }

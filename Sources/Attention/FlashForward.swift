@@ -128,16 +128,21 @@ struct ForwardBlock {
     private func applyMask(keys: Range<Int>) {
         let lanes = FlashTile.columns
         let queryCount = min(lanes, shape.queryLength - queryStart)
-        let queryLanes = InstructionSet.tileRowLaneIndices &+ TileRowIndices(repeating: Int32(queryStart))
+        let vectorBytes = MemoryLayout<FloatVector>.size
         for (j, key) in keys.enumerated() {
             let row = scratch.scores + j * lanes
             if let table = maskTable {
                 for q in 0..<queryCount { row[q] += table[(queryStart + q) * shape.keyLength + key] }
                 continue
             }
-            let hidden = .!mask.sees(queries: queryLanes, keys: TileRowIndices(repeating: Int32(key)))
+            let keyLanes = IntVector(repeating: Int32(key))
             let raw = UnsafeMutableRawPointer(row)
-            raw.storeBytes(of: raw.load(as: TileRow.self).replacing(with: -.infinity, where: hidden), as: TileRow.self)
+            for v in 0..<InstructionSet.tileRowVectors {
+                let queryLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(queryStart + v * InstructionSet.vectorLanes))
+                let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
+                let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
+                raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
+            }
         }
     }
 
@@ -154,7 +159,7 @@ struct ForwardBlock {
         }
         // A query with no visible key so far keeps m = −∞; subtract 0 instead so exp gives 0, not NaN.
         let reference = finiteOrZero(blockMax)
-        if any(blockMax .> runningMax) {
+        if TileRow.anyLane(blockMax, runningMax, { $0 .> $1 }) {
             let factor = softmaxExp(runningMax - reference)
             runningSum *= factor
             let accumulator = UnsafeMutableRawPointer(scratch.accumulator)
@@ -195,7 +200,7 @@ struct ForwardBlock {
 }
 
 @inline(__always) func finiteOrZero(_ x: TileRow) -> TileRow {
-    x.replacing(with: 0, where: x .== -.infinity)
+    x.map { $0.replacing(with: 0, where: $0 .== -.infinity) }
 }
 
 extension Optional where Wrapped == Tensor<Float> {

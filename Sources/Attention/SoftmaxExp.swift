@@ -21,5 +21,5 @@ func softmaxExp(_ x: FloatVector) -> FloatVector {
 /// `softmaxExp` on each native register of a tile row (one query or key per lane).
 @inline(__always)
 func softmaxExp(_ x: TileRow) -> TileRow {
-    mapVectors(x) { softmaxExp($0) }
+    x.map { softmaxExp($0) }
 }

@@ -59,7 +59,3 @@ public func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { 
 /// Lane-wise `b > a ? b : a` (see the 2-lane form).
 @inlinable @inline(__always)
 public func lanewiseMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> { a.replacing(with: b, where: b .> a) }
-
-/// Lane-wise `b > a ? b : a` (see the 2-lane form).
-@inlinable @inline(__always)
-public func lanewiseMax(_ a: SIMD64<Float>, _ b: SIMD64<Float>) -> SIMD64<Float> { a.replacing(with: b, where: b .> a) }

@@ -107,7 +107,9 @@ func erfcOfMagnitude(_ z: FloatVector, squareHigh: FloatVector, squareLow: Float
 /// Dekker's product (Veltkamp splits of a and b into 12-bit halves, whose partial products are exact).
 @inlinable @inline(__always)
 func productRoundingError(_ a: FloatVector, _ b: FloatVector, product: FloatVector) -> FloatVector {
-    if fusedMultiplyAddAvailable { return multiplyAdd(a, b, -product) }
+    #if ATTNLAB_FMA || arch(arm64)
+    return multiplyAdd(a, b, -product)
+    #else
     @inline(__always) func split(_ x: FloatVector) -> (high: FloatVector, low: FloatVector) {
         let scaled = 4097 * x  // 2^12 + 1
         let high = scaled - (scaled - x)
@@ -115,4 +117,5 @@ func productRoundingError(_ a: FloatVector, _ b: FloatVector, product: FloatVect
     }
     let (aHigh, aLow) = split(a), (bHigh, bLow) = split(b)
     return ((aHigh * bHigh - product) + aHigh * bLow + aLow * bHigh) + aLow * bLow
+    #endif
 }
