@@ -1,6 +1,6 @@
 import Kernels
 
-/// One work item of the backward pass: a block of NR keys against one chunk of queries of one head.
+/// One work item of the backward pass: a block of 64 keys against one chunk of queries of one head.
 /// Adds this block's share into dK and dV (rows owned by this item) and into the thread's dQ buffer.
 struct BackwardKeyBlock {
     let shape: AttentionShape
@@ -19,11 +19,24 @@ struct BackwardKeyBlock {
         gradKeys: UnsafeMutablePointer<Float>, gradValues: UnsafeMutablePointer<Float>
     ) {
         let d = shape.headDimension, lanes = BackwardTile.keys, mr = FlashTile.rows, br = BackwardTile.queries
-        let d6 = roundUp(d, mr), dNR = roundUp(d, FlashTile.columns)
+        let nr = FlashTile.columns
+        let d6 = roundUp(d, mr), dNR = roundUp(d, nr)
         let keyCount = min(lanes, shape.keyLength - keyStart)
+        let tiles = (keyCount + nr - 1) / nr  // NR-key column tiles holding this block's keys
         packKeyBlock(keys: keys, values: values, keyCount: keyCount)
         scratch.gradKeyColumns.initialize(repeating: 0, count: d6 * lanes)
         scratch.gradValueColumns.initialize(repeating: 0, count: d6 * lanes)
+
+        /// C[6, keys] (+)= A-panel · B[depth, keys] over the block's column tiles; B and C rows are `lanes` wide.
+        @inline(__always) func panelTimesKeys(
+            depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+            alpha: Float, beta: Float
+        ) {
+            for t in 0..<tiles {
+                microKernel(depth: depth, a: a, b: b + t * nr, ldb: lanes, c: c + t * nr, ldc: lanes,
+                            alpha: alpha, beta: beta)
+            }
+        }
 
         let visible = mask.visibleQueries(for: keyStart..<keyStart + keyCount, queryCount: shape.queryLength)
         let lower = max(visible.lowerBound, chunkStart), upper = min(visible.upperBound, chunkStart + chunkCount)
@@ -31,40 +44,40 @@ struct BackwardKeyBlock {
             for block in (lower - chunkStart) / br...(upper - 1 - chunkStart) / br {
                 let first = block * br
                 let queries = chunkStart + first..<chunkStart + first + br
-                // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, NR keys].
+                // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, 64 keys].
                 for panel in 0..<br / mr {
-                    microKernel(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
-                                    c: scratch.probabilities + panel * mr * lanes, ldc: lanes, alpha: scale, beta: 0)
+                    panelTimesKeys(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
+                                   c: scratch.probabilities + panel * mr * lanes, alpha: scale, beta: 0)
                 }
                 let needsMask = keyCount < lanes || !mask.seesAll(queries: queries, keys: keyStart..<keyStart + lanes)
-                exponentiate(first: first, keyCount: keyCount, masked: needsMask)
+                exponentiate(first: first, keyCount: keyCount, tiles: tiles, masked: needsMask)
                 // dVᵀ += dOᵀ·P
                 let columnBlock = block * br * d6
                 for group in 0..<d6 / mr {
-                    microKernel(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
-                                    b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
-                                    ldc: lanes, alpha: 1, beta: 1)
+                    panelTimesKeys(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
+                                   b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
+                                   alpha: 1, beta: 1)
                 }
                 // dP = dO·Vᵀ, then dS = P ∘ (dP − δ) in place.
                 for panel in 0..<br / mr {
-                    microKernel(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
-                                    c: scratch.gradScores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
+                    panelTimesKeys(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
+                                   c: scratch.gradScores + panel * mr * lanes, alpha: 1, beta: 0)
                 }
-                scoreGradients(first: first)
+                scoreGradients(first: first, tiles: tiles)
                 // dKᵀ += Qᵀ·dS (scaled when written out).
                 for group in 0..<d6 / mr {
-                    microKernel(depth: br, a: chunk.columns + columnBlock + group * br * mr,
-                                    b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
-                                    ldc: lanes, alpha: 1, beta: 1)
+                    panelTimesKeys(depth: br, a: chunk.columns + columnBlock + group * br * mr,
+                                   b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
+                                   alpha: 1, beta: 1)
                 }
-                // dQ += dS·K (scaled when summed).
+                // dQ += dS·K (scaled when summed): depth = the block's keys.
                 packScoreGradientRows()
                 for panel in 0..<br / mr {
-                    for group in 0..<dNR / lanes {
+                    for group in 0..<dNR / nr {
                         microKernel(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
-                                        b: scratch.keyRows + group * lanes * lanes,
-                                        c: scratch.gradQueries + (first + panel * mr) * dNR + group * lanes,
-                                        ldc: dNR, alpha: 1, beta: 1)
+                                    b: scratch.keyRows + group * lanes * nr,
+                                    c: scratch.gradQueries + (first + panel * mr) * dNR + group * nr,
+                                    ldc: dNR, alpha: 1, beta: 1)
                     }
                 }
             }
@@ -77,9 +90,10 @@ struct BackwardKeyBlock {
         }
     }
 
-    /// Kᵀ and Vᵀ as `[D][NR]` and K as `[D_NR/NR][NR][NR]`, zero beyond the last key and dimension.
+    /// Kᵀ and Vᵀ as `[D][64]` and K as NR-dimension panels `[D_NR/NR][64 keys][NR]`, zero beyond the last
+    /// key and dimension.
     private func packKeyBlock(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, keyCount: Int) {
-        let d = shape.headDimension, lanes = BackwardTile.keys, dNR = roundUp(d, FlashTile.columns)
+        let d = shape.headDimension, lanes = BackwardTile.keys, nr = FlashTile.columns, dNR = roundUp(d, nr)
         for j in 0..<lanes {
             for c in 0..<dNR {
                 let k: Float = j < keyCount && c < d ? keys[(keyStart + j) * d + c] : 0
@@ -87,14 +101,14 @@ struct BackwardKeyBlock {
                     scratch.keyColumns[c * lanes + j] = k
                     scratch.valueColumns[c * lanes + j] = j < keyCount ? values[(keyStart + j) * d + c] : 0
                 }
-                scratch.keyRows[(c / lanes) * lanes * lanes + j * lanes + c % lanes] = k
+                scratch.keyRows[(c / nr) * lanes * nr + j * nr + c % nr] = k
             }
         }
     }
 
     /// Turns the score tile into probabilities, masking keys past the end or hidden by the mask.
     @inline(__always)
-    private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
+    private func exponentiate(first: Int, keyCount: Int, tiles: Int, masked: Bool) {
         let lanes = BackwardTile.keys
         let vectorBytes = MemoryLayout<FloatVector>.size
         for r in 0..<BackwardTile.queries {
@@ -103,7 +117,7 @@ struct BackwardKeyBlock {
             let query = chunkStart + first + r
             if masked {
                 let queryLanes = IntVector(repeating: Int32(query))
-                for v in 0..<InstructionSet.tileRowVectors {
+                for v in 0..<tiles * InstructionSet.tileRowVectors {
                     let keyLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(keyStart + v * InstructionSet.vectorLanes))
                     let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
                         .| (keyLanes .>= IntVector(repeating: Int32(keyStart + keyCount)))
@@ -115,23 +129,30 @@ struct BackwardKeyBlock {
                 }
             }
             let l = TileRow(repeating: chunk.logSumExp[first + r])
-            raw.storeBytes(of: softmaxExp(raw.load(as: TileRow.self) - l), as: TileRow.self)
+            for t in 0..<tiles {
+                let tile = raw + t * MemoryLayout<TileRow>.size
+                tile.storeBytes(of: softmaxExp(tile.load(as: TileRow.self) - l), as: TileRow.self)
+            }
         }
     }
 
     /// dS = P ∘ (dP − δ), written over dP.
     @inline(__always)
-    private func scoreGradients(first: Int) {
+    private func scoreGradients(first: Int, tiles: Int) {
         let lanes = BackwardTile.keys
         for r in 0..<BackwardTile.queries {
             let p = UnsafeRawPointer(scratch.probabilities + r * lanes)
             let g = UnsafeMutableRawPointer(scratch.gradScores + r * lanes)
             let delta = TileRow(repeating: chunk.delta[first + r])
-            g.storeBytes(of: p.load(as: TileRow.self) * (g.load(as: TileRow.self) - delta), as: TileRow.self)
+            for t in 0..<tiles {
+                let offset = t * MemoryLayout<TileRow>.size
+                let ds = p.load(fromByteOffset: offset, as: TileRow.self) * (g.load(fromByteOffset: offset, as: TileRow.self) - delta)
+                g.storeBytes(of: ds, toByteOffset: offset, as: TileRow.self)
+            }
         }
     }
 
-    /// dS `[48, NR]` → 6-query panels `[8][NR][6]`, the row operand of dQ += dS·K.
+    /// dS `[48, 64]` → 6-query panels `[8][64][6]`, the row operand of dQ += dS·K.
     @inline(__always)
     private func packScoreGradientRows() {
         let lanes = BackwardTile.keys, mr = FlashTile.rows

@@ -4,7 +4,7 @@ import Kernels
 /// log-sum-exp instead of storing them.
 ///
 /// Per key/value head, queries are processed in chunks of up to 4096; within a chunk the work items
-/// are NR-key blocks (parallel; NR = `FlashTile.columns`), each walking the visible 48-query blocks:
+/// are 64-key blocks (parallel), each walking the visible 48-query blocks:
 /// `S = scale·Q_i·K_jᵀ`, `P = exp(S − L_i)`, `dVᵀ_j += dO_iᵀ·P`, `dP = dO_i·V_jᵀ`,
 /// `dS = P ∘ (dP − δ_i)` with `δ_i = rowsum(dO_i ∘ O_i)`, `dKᵀ_j += scale·Q_iᵀ·dS`,
 /// `dQ_i += scale·dS·K_j`. dK, dV of a key block belong to one work item; dQ rows are shared, so
@@ -59,9 +59,10 @@ func flashAttentionBackward(
 
 /// Tile sizes of the backward pass.
 enum BackwardTile {
-    /// Keys per work item: the NR SIMD lanes of the micro-kernel's columns.
-    @inline(__always) static var keys: Int { FlashTile.columns }
-    /// Queries per inner step: two [48, NR] tiles (P and dS, ≤ 12 KiB each) stay in L1.
+    /// Keys per work item: one to eight NR-lane column tiles of the micro-kernel, so the dQ += dS·K
+    /// products have depth 64 on every instruction set.
+    static let keys = 64
+    /// Queries per inner step: two [48, 64] tiles (P and dS, 12 KiB each) stay in L1.
     static let queries = 48
     /// Queries packed at once (≈ 4096, a whole number of blocks); bounds the packed copies and per-thread dQ buffers for long sequences.
     static let chunk = 86 * 48
@@ -167,13 +168,13 @@ struct PackedQueryChunk {
 
 /// Per-thread buffers of the backward pass.
 struct BackwardScratch {
-    /// Kᵀ and Vᵀ of the key block as NR-key panels `[D][NR]`.
+    /// Kᵀ and Vᵀ of the key block `[D][64]`.
     let keyColumns, valueColumns: UnsafeMutablePointer<Float>
-    /// K of the key block as NR-dimension panels `[D_NR/NR][NR keys][NR]`.
+    /// K of the key block as NR-dimension panels `[D_NR/NR][64 keys][NR]`.
     let keyRows: UnsafeMutablePointer<Float>
-    /// P and dS tiles `[48, NR]`, and dS as 6-query panels `[8][NR][6]`.
+    /// P and dS tiles `[48, 64]`, and dS as 6-query panels `[8][64][6]`.
     let probabilities, gradScores, gradScoreRows: UnsafeMutablePointer<Float>
-    /// dKᵀ and dVᵀ of the key block `[D₆, NR]`.
+    /// dKᵀ and dVᵀ of the key block `[D₆, 64]`.
     let gradKeyColumns, gradValueColumns: UnsafeMutablePointer<Float>
     /// This thread's share of dQ for the chunk, `[chunk, D_NR]` (D rounded up to NR), zero between chunks.
     let gradQueries: UnsafeMutablePointer<Float>
