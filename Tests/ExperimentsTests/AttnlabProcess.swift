@@ -39,15 +39,15 @@ enum Attnlab {
     }
 
     /// Runs `attnlab arguments` to completion and captures its output (through files, which cannot
-    /// fill up and block the process as pipes can), in `directory` when given.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) throws -> Result {
+    /// fill up and block the process as pipes can), in `workingDirectory` when given.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in workingDirectory: String? = nil) throws -> Result {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let (outputPath, errorPath) = (directory.path("stdout"), directory.path("stderr"))
         try Data().write(to: URL(fileURLWithPath: outputPath))
         try Data().write(to: URL(fileURLWithPath: errorPath))
         let process = try makeProcess(arguments, environment: environment)
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         try process.run()

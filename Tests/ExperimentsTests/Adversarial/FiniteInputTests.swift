@@ -38,4 +38,23 @@ struct FiniteInputTests {
             #expect(result.standardOutput.hasPrefix("answer:      yes"), "\(problem): \(result.standardOutput)")
         }
     }
+
+    @Test("--check exits 1 when float32 is forced below its precision and disagrees with brute force")
+    func checkFailsOnDisagreement() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        // The two closest cosines at d = 96 are 55/√(63·63) and 73/√(76·92), 2.1e-8 apart; t sits between
+        // them and the pair has the lower one. float32 cannot tell them apart; the default float64 can.
+        let a = fixture.path("close.npy")
+        try writeNpy(a, shape: [2, 96], values: (0..<192).map { index in
+            let (row, column) = (index / 96, index % 96)
+            return Float(row == 0 ? (column < 63 ? 1 : 0) : (column >= 8 && column < 71 ? 1 : 0))
+        })
+        let arguments = ["hardness", "solve", "lsd", "--a", a, "--threshold", "0.8730158833348192", "--check"]
+        let forced = try Attnlab.run(arguments + ["--precision", "float32"])
+        #expect(forced.status == 1 && !forced.signalled && forced.standardOutput.contains("DISAGREES"), "\(forced.standardOutput)")
+        #expect(forced.errorLine.contains("brute force"))
+        let chosen = try Attnlab.run(arguments)
+        #expect(chosen.status == 0 && chosen.standardOutput.contains("agrees"), "\(chosen.standardOutput)")
+    }
 }

@@ -18,7 +18,8 @@ struct OutputPolicyTests {
         for file in command.files(output).dropLast() {
             #expect(!FileManager.default.fileExists(atPath: file), "\(command) \(label): wrote \(file)")
         }
-        #expect(try fixture.leftovers().isEmpty, "\(command) \(label): left \(try fixture.leftovers())")
+        let leftovers = try fixture.leftovers()
+        #expect(leftovers.isEmpty, "\(command) \(label): left \(leftovers)")
     }
 
     @Test("an existing file is kept without --force", arguments: WritingCommand.all)
