@@ -121,16 +121,21 @@ public final class ResultsStore: Sendable {
 
     /// Throws unless `path` is a regular file (through symbolic links), or missing when `mustExist` is false.
     private static func checkKind(of path: String, mustExist: Bool) throws(ResultsStoreError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: path) else {
             if mustExist { throw .fileNotFound(path: path) }
             return
         }
-        let type = (try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath)[.type])
-            as? FileAttributeType
-        guard !isDirectory.boolValue, type == nil || type == .typeRegular else {
-            throw .notAFile(path: path, kind: isDirectory.boolValue ? "a directory" : "a special file (\(type!.rawValue))")
+        let resolved = (path as NSString).resolvingSymlinksInPath
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved)[.type]) as? FileAttributeType
+        let kind: String? = switch type {
+        case .typeRegular?: nil
+        case .typeDirectory?: "a directory"
+        case .typeCharacterSpecial?: "a character device"
+        case .typeBlockSpecial?: "a block device"
+        case .typeSocket?: "a socket"
+        default: "a FIFO or other special file"
         }
+        if let kind { throw .notAFile(path: path, kind: kind) }
     }
 
     /// Starts a run and stores it with status `.running`.

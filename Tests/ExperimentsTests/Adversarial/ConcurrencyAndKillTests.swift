@@ -7,28 +7,23 @@ import Testing
 @Suite("Adversarial: concurrent writers and kills mid-write")
 struct ConcurrencyAndKillTests {
     @Test("threads creating and migrating the same new results file all succeed")
-    func concurrentCreationInThreads() async throws {
+    func concurrentCreationInThreads() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         for trial in 0..<8 {
             let path = directory.path("new\(trial).sqlite")
-            let failures = await withTaskGroup(of: String?.self) { group in
-                for _ in 0..<6 {
-                    group.addTask {
-                        do {
-                            let store = try ResultsStore.open(path: path)
-                            _ = try store.runs()
-                            return nil
-                        } catch {
-                            return "\(error)"
-                        }
-                    }
+            // Plain threads, not tasks: SQLite's busy wait must not block Swift's cooperative pool.
+            let failures = Failures()
+            let group = DispatchGroup()
+            for _ in 0..<6 {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    do { _ = try ResultsStore.open(path: path).runs() } catch { failures.append("\(error)") }
                 }
-                var failures: [String] = []
-                for await failure in group { if let failure { failures.append(failure) } }
-                return failures
             }
-            #expect(failures.isEmpty, "trial \(trial): \(failures)")
+            group.wait()
+            #expect(failures.all.isEmpty, "trial \(trial): \(failures.all)")
             #expect(try ResultsStore.openForReading(path: path).runs().isEmpty)
         }
     }
@@ -90,4 +85,14 @@ struct ConcurrencyAndKillTests {
         }
         #expect(try fixture.leftovers().isEmpty)
     }
+}
+
+/// Error texts collected from several threads.
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+
+    func append(_ text: String) { lock.withLock { texts.append(text) } }
+
+    var all: [String] { lock.withLock { texts } }
 }
