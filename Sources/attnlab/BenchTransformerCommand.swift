@@ -39,8 +39,8 @@ struct BenchTransformerCommand: ParsableCommand {
         try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
         try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
         // Activations of every layer (kept for the backward pass) and the weights, roughly.
-        let width = max(dim, mlpHidden ?? 4 * dim, keyDim ?? dim)
-        try OptionLimits.checkElements([[4, layers, batch, seq, width], [4, layers, heads, width, width]],
+        let width = max(dim, mlpHidden ?? dim, keyDim ?? dim)
+        try OptionLimits.checkElements([[16, layers, batch, seq, width], [16, layers, heads, width, width]],
                                        describing: "the activations and weights")
         switch model {
         case .paper:

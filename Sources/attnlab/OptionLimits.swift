@@ -18,6 +18,14 @@ enum OptionLimits {
         }
     }
 
+    /// Throws unless every value is at most `largest` (2²⁰ by default, `IntegerList.largest`); lower bounds are
+    /// the experiments' to check, with their own messages.
+    static func checkAtMost(_ options: KeyValuePairs<String, Int>, largest: Int = IntegerList.largest) throws {
+        for (option, value) in options where value > largest {
+            throw ValidationError("\(option) must be at most \(largest), got \(value)")
+        }
+    }
+
     /// The product of `factors` (all ≥ 0), or nil if it overflows `Int`.
     static func product(_ factors: [Int]) -> Int? {
         var result = 1

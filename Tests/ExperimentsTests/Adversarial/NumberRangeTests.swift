@@ -37,6 +37,11 @@ struct NumberRangeTests {
         (["experiment", "scaling", "--db", "{db}", "--lengths", "4294967296"], "--lengths"),
         (["experiment", "scaling", "--db", "{db}", "--shard", "99999999999999999999/2"], "shard"),
         (["experiment", "scaling", "--db", ""], "--db"),
+        (["experiment", "scaling", "--db", "{db}", "--heads", "4294967296"], "--heads"),
+        (["experiment", "direct-sum", "--db", "{db}", "--length", "4294967296"], "--length"),
+        (["experiment", "gradient-cost", "--db", "{db}", "--heads", "4294967296"], "--heads"),
+        (["experiment", "hardness-scaling", "--db", "{db}", "--third-set-size", "4294967296"], "--third-set-size"),
+        (["bench", "transformer", "--seq", "64", "--dim", "64", "--mlp-hidden", "4611686018427387904"], "limit"),
     ]
 
     @Test("each probe fails with one clear line", arguments: probes.indices)
