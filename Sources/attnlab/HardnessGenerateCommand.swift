@@ -27,6 +27,8 @@ struct HardnessGenerateCommand: ParsableCommand {
 
     /// The most bytes the float32 files of one instance may take together: 4 GiB.
     static let byteLimit = 1 << 32
+    /// The most pairs (triples for 3-OV) brute force may check to confirm a planted answer: about a minute.
+    static let checkLimit = 4e10
 
     func validate() throws {
         guard !output.isEmpty, !output.hasSuffix("/") else {
@@ -41,6 +43,12 @@ struct HardnessGenerateCommand: ParsableCommand {
             let needed = Double(rows) * Double(d) * 4
             throw ValidationError("--n \(n) --dim \(d) needs \(format(needed / 1e9, digits: 1)) GB for the float32 "
                 + "files of \(problem.setCount) set(s) (\(rows) rows × \(d)) and as much memory; the limit is 4 GiB")
+        }
+        let checks = Double(n) * Double(n) * Double(problem == .threeOV ? cSize : 1)
+        guard planted == .random || checks <= Self.checkLimit else {
+            throw ValidationError("--planted \(planted.rawValue) checks the answer by brute force over "
+                + "\(String(format: "%.2g", checks)) pairs or triples, more than \(String(format: "%.0g", Self.checkLimit)) "
+                + "(minutes); use a smaller --n or --planted random")
         }
     }
 

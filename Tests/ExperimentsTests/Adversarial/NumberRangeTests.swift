@@ -23,6 +23,7 @@ struct NumberRangeTests {
         (["bench", "strassen", "--size", "99999999999"], "--size"),
         (["hardness", "generate", "ov", "--n", "100000000", "--dim", "1000", "--output", "{out}"], "GB"),
         (["hardness", "generate", "ov", "--n", "9223372036854775807", "--output", "{out}"], "--n"),
+        (["hardness", "generate", "ov", "--n", "1000000", "--dim", "8", "--planted", "yes", "--output", "{out}"], "brute force"),
         (["hardness", "generate", "ov", "--n", "-1", "--output", "{out}"], "--n"),
         (["hardness", "generate", "ov", "--n", "4", "--dim", "0", "--output", "{out}"], "--dim"),
         (["hardness", "generate", "3ov", "--n", "4", "--c-size", "9223372036854775807", "--output", "{out}"], "--c-size"),
