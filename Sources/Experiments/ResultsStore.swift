@@ -40,7 +40,8 @@ public final class ResultsStore: Sendable {
 
     /// Opens the results file at `path`, creating it if missing and migrating it if older. Refuses, with
     /// the file untouched, anything that is not an AttentionLab results file (a directory, device or other
-    /// special file, a non-SQLite file, another program's database) or is from a newer version.
+    /// special file, a non-SQLite file, another program's database), a read-only file (no write bit, even
+    /// for root) and a file from a newer version.
     ///
     /// Safe when several processes open (and so create or migrate) the same file at once: the check and
     /// the migrations run in one exclusive transaction, which the others wait for (up to 30 s).
@@ -51,6 +52,8 @@ public final class ResultsStore: Sendable {
     /// `open(path:)`, applying migrations only up to `lastMigration` (tests build old files with it).
     static func open(path: String, migratingUpTo lastMigration: String?) throws(ResultsStoreError) -> ResultsStore {
         try checkKind(of: path, mustExist: false)
+        let permissions = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int
+        if let permissions, permissions & 0o222 == 0 { throw .readOnly(path: path) }
         try ResultsSchema.checkHeader(of: path)
         let store = ResultsStore(path: path, queue: try makeQueue(path: path, readonly: false))
         try store.access {

@@ -13,6 +13,8 @@ public enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// A directory or special file (device, FIFO, socket) where a results file was expected.
     case notAFile(path: String, kind: String)
+    /// A results file without write permission, given where rows would be added.
+    case readOnly(path: String)
     /// SQLite failed (disk full, locked, corrupt, …).
     case database(path: String, message: String)
     /// A configuration or measurement value could not be encoded, or a stored one decoded.
@@ -33,6 +35,8 @@ public enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
             "'\(path)' is empty, not a results file; `attnlab experiment --db` creates one"
         case .notAFile(let path, let kind):
             "'\(path)' is \(kind), not a results file"
+        case .readOnly(let path):
+            "'\(path)' is read-only; refusing to add to it"
         case .database(let path, let message):
             "results database '\(path)': \(message)"
         case .coding(let message):

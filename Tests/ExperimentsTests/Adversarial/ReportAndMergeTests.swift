@@ -73,6 +73,22 @@ struct ReportAndMergeTests {
         #expect(try fixture.leftovers().isEmpty)
     }
 
+    @Test("a read-only results file gets no rows, from a merge or an experiment")
+    func readOnlyResultsFile() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        let target = fixture.path("readonly.sqlite")
+        try FileManager.default.copyItem(atPath: fixture.database, toPath: target)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: target)
+        let before = try Data(contentsOf: URL(fileURLWithPath: target))
+        for arguments in [["results", "merge", "--db", target, fixture.database],
+                          ["experiment", "scaling", "--db", target, "--lengths", "16", "--quiet"]] {
+            let result = try Attnlab.run(arguments)
+            #expect(result.isCleanFailure && result.errorLine.contains("read-only"), "\(arguments): \(result.standardError)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before)
+    }
+
     @Test("a results file is never merged into itself, whatever the spelling")
     func mergeIntoItself() throws {
         let fixture = try CLIFixture()
