@@ -51,6 +51,20 @@ struct OutputFilesTests {
         }
     }
 
+    @Test func aFailedCommitPutsBackTheOutputsAlreadyMoved() throws {
+        try withTemporaryDirectory { directory in
+            let paths = ["replaced", "new", "late"].map { directory.appendingPathComponent($0).path }
+            try Data("old".utf8).write(to: URL(fileURLWithPath: paths[0]))
+            let outputs = try OutputFiles(paths, force: true)
+            for path in paths { try outputs.write(Data("fresh".utf8), to: path) }
+            #expect(mkfifo(paths[2], 0o644) == 0)  // appears before commit: not a file --force may replace
+            expectFormatError(.refused, "FIFO", file: paths[2]) { try outputs.commit() }
+            #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == "old")
+            #expect(!FileManager.default.fileExists(atPath: paths[1]))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["late", "replaced"])
+        }
+    }
+
     @Test func firstNonFiniteNamesTheIndex() {
         let array = NDArray(shape: [2, 3], floats: [0, 1, 2, 3, .nan, 5])
         #expect(array.firstNonFinite()?.offset == 4 && array.firstNonFinite()?.index == [1, 1])
