@@ -20,8 +20,9 @@ import Darwin
 /// `write` fills the temporaries; `commit` moves them all into place (a rename, or a link that cannot
 /// replace a file created meanwhile), undoing the earlier ones if a later one fails. Until `commit`
 /// succeeds, the paths keep their old contents; a command that fails or is killed leaves no partial
-/// file under an output's name (a killed one may leave a hidden temporary behind). Dropping the value
-/// without `commit` removes the temporaries.
+/// file under an output's name (a killed one may leave a hidden temporary behind, unless
+/// `removeTemporariesOnInterrupt` handles the signal). Dropping the value without `commit` removes the
+/// temporaries.
 public final class OutputFiles {
     /// One output: where it goes, its temporary, and what it replaces.
     private struct Target {
@@ -60,6 +61,7 @@ public final class OutputFiles {
             seen.append((path, key))
             let temporary = Self.directoryPath(of: path) + "/.\(name).\(UUID().uuidString.prefix(8)).attnlab-tmp"
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(0o666))
+            if descriptor >= 0 { liveTemporaries.withLock { _ = $0.insert(temporary) } }
             guard descriptor >= 0 else {
                 throw FormatError(file: path, kind: .io,
                                   problem: "cannot write in its directory: \(String(cString: strerror(errno)))")
@@ -74,7 +76,7 @@ public final class OutputFiles {
     deinit {
         for target in targets {
             close(target.descriptor)
-            if !committed { unlink(target.temporary) }
+            if !committed { Self.remove(target.temporary) }
         }
     }
 
@@ -111,12 +113,17 @@ public final class OutputFiles {
                 moved.append((target, try Self.move(target, force: force)))
             } catch {
                 for (done, backup) in moved.reversed() {
-                    if let backup { rename(backup, done.path) } else { unlink(done.path) }
+                    if let backup {
+                        rename(backup, done.path)
+                        liveTemporaries.withLock { _ = $0.remove(backup) }
+                    } else {
+                        unlink(done.path)
+                    }
                 }
                 throw error
             }
         }
-        for (_, backup) in moved { if let backup { unlink(backup) } }
+        for (_, backup) in moved { if let backup { Self.remove(backup) } }
         committed = true
     }
 
@@ -124,7 +131,7 @@ public final class OutputFiles {
     /// whole commit succeeded (nil for a new file). A file that appeared since `init` is replaced only
     /// with `force`, and only if it is a regular, writable file.
     private static func move(_ target: Target, force: Bool) throws(FormatError) -> String? {
-        defer { unlink(target.temporary) }
+        defer { remove(target.temporary) }
         if target.replaced == nil {
             // link(2) fails with EEXIST rather than replace a file created since `init`.
             if link(target.temporary, target.path) == 0 { return nil }
@@ -134,8 +141,9 @@ public final class OutputFiles {
         }
         let backup = target.temporary + ".old"
         guard link(target.path, backup) == 0 else { throw systemError(target.path, "cannot keep the old file") }
+        liveTemporaries.withLock { _ = $0.insert(backup) }
         guard rename(target.temporary, target.path) == 0 else {
-            unlink(backup)
+            remove(backup)
             throw systemError(target.path, "cannot move into place")
         }
         return backup
@@ -167,6 +175,12 @@ public final class OutputFiles {
             throw FormatError(file: path, kind: .refused, problem: "is read-only; refusing to replace it, even with --force")
         }
         return (existing, directory)
+    }
+
+    /// Unlinks a temporary or backup and forgets it.
+    private static func remove(_ path: String) {
+        unlink(path)
+        liveTemporaries.withLock { _ = $0.remove(path) }
     }
 
     /// The directory holding `path` ("." for a bare name).

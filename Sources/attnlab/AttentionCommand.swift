@@ -41,6 +41,7 @@ struct AttentionCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputFiles.removeTemporariesOnInterrupt()
         let outputs = try OutputFiles([output] + [gradQueries, gradKeys, gradValues].compactMap { $0 },
                                       inputs: [queries, keys, values] + [gradOutput].compactMap { $0 }, force: force)
         let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries", checkFinite: checkFinite)

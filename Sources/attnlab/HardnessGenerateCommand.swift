@@ -53,6 +53,7 @@ struct HardnessGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputFiles.removeTemporariesOnInterrupt()
         let paths = InstanceFiles.paths(prefix: output, problem: problem)
         let outputs = try OutputFiles(paths, force: force)
         var generator = InstanceGenerator(seed: seed)

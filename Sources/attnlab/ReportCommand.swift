@@ -23,6 +23,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        OutputFiles.removeTemporariesOnInterrupt()
         try ReportDirectory.checkWritable(output)
         let store = try ResultsStore.openForReading(path: db)
         let sections = try ExperimentCatalog.reportSections(from: store)

@@ -78,6 +78,7 @@ struct ResultsExportCommand: ParsableCommand {
     @Flag(help: "Replace an existing output file (a regular, writable file; never the results file).") var force = false
 
     func run() throws {
+        OutputFiles.removeTemporariesOnInterrupt()
         let outputs = try output.map { try OutputFiles([$0], inputs: [db], force: force) }
         let text = try ResultsStore.openForReading(path: db).export(format, experiment: experiment)
         guard let outputs, let output else { return print(text, terminator: "") }

@@ -49,11 +49,7 @@ struct ConcurrencyAndKillTests {
     func killMidWrite() async throws {
         let fixture = try CLIFixture()
         defer { fixture.remove() }
-        let shape = [1, 4, 1024, 64], count = shape.reduce(1, *)
-        let (q, k, v) = (fixture.path("bq.npy"), fixture.path("bk.npy"), fixture.path("bv.npy"))
-        for (index, path) in [q, k, v].enumerated() {
-            try writeNpy(path, shape: shape, values: (0..<count).map { Float(($0 + index) % 13) / 13 })
-        }
+        let (q, k, v) = try Self.largeInputs(fixture)
         let output = fixture.path("bo.npy"), old = Data("old\n".utf8)
         let fullSize = try Data(contentsOf: URL(fileURLWithPath: q)).count
         var random = SystemRandomNumberGenerator()
@@ -66,6 +62,36 @@ struct ConcurrencyAndKillTests {
             let contents = try Data(contentsOf: URL(fileURLWithPath: output))
             #expect(contents == old || contents.count == fullSize, "partial output of \(contents.count) bytes")
         }
+    }
+
+    @Test("attention interrupted (SIGINT, SIGTERM) at random moments leaves no temporary and no partial file")
+    func interruptCleansUp() async throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        let (q, k, v) = try Self.largeInputs(fixture)
+        let output = fixture.path("io.npy"), fullSize = try Data(contentsOf: URL(fileURLWithPath: q)).count
+        var random = SystemRandomNumberGenerator()
+        for signal in [SIGINT, SIGTERM, SIGINT, SIGTERM, SIGINT, SIGTERM] {
+            try? FileManager.default.removeItem(atPath: output)
+            let process = try Attnlab.start(["attention", "--queries", q, "--keys", k, "--values", v, "--output", output])
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &random)))
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            let leftovers = try fixture.leftovers()
+            #expect(leftovers.isEmpty, "signal \(signal): \(leftovers)")
+            let size = (try? Data(contentsOf: URL(fileURLWithPath: output)))?.count
+            #expect(size == nil || size == fullSize, "partial output of \(size ?? 0) bytes")
+        }
+    }
+
+    /// Attention inputs `[1, 4, 1024, 64]`, large enough for a kill to land while the command runs.
+    static func largeInputs(_ fixture: CLIFixture) throws -> (String, String, String) {
+        let shape = [1, 4, 1024, 64], count = shape.reduce(1, *)
+        let (q, k, v) = (fixture.path("bq.npy"), fixture.path("bk.npy"), fixture.path("bv.npy"))
+        for (index, path) in [q, k, v].enumerated() {
+            try writeNpy(path, shape: shape, values: (0..<count).map { Float(($0 + index) % 13) / 13 })
+        }
+        return (q, k, v)
     }
 
     @Test("two attention runs writing the same output at once leave one whole result")
