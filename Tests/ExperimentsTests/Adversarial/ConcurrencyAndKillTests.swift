@@ -46,7 +46,7 @@ struct ConcurrencyAndKillTests {
     }
 
     @Test("attention killed at random moments leaves the old file or the whole new one, never a partial one")
-    func killMidWrite() async throws {
+    func killMidWrite() throws {
         let fixture = try CLIFixture()
         defer { fixture.remove() }
         let (q, k, v) = try Self.largeInputs(fixture)
@@ -56,7 +56,7 @@ struct ConcurrencyAndKillTests {
         for _ in 0..<8 {
             try old.write(to: URL(fileURLWithPath: output))
             let process = try Attnlab.start(["attention", "--queries", q, "--keys", k, "--values", v, "--output", output, "--force"])
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &random)))
+            Thread.sleep(forTimeInterval: Double.random(in: 0...0.4, using: &random))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let contents = try Data(contentsOf: URL(fileURLWithPath: output))
@@ -65,7 +65,7 @@ struct ConcurrencyAndKillTests {
     }
 
     @Test("attention interrupted (SIGINT, SIGTERM) at random moments leaves no temporary and no partial file")
-    func interruptCleansUp() async throws {
+    func interruptCleansUp() throws {
         let fixture = try CLIFixture()
         defer { fixture.remove() }
         let (q, k, v) = try Self.largeInputs(fixture)
@@ -74,7 +74,7 @@ struct ConcurrencyAndKillTests {
         for signal in [SIGINT, SIGTERM, SIGINT, SIGTERM, SIGINT, SIGTERM] {
             try? FileManager.default.removeItem(atPath: output)
             let process = try Attnlab.start(["attention", "--queries", q, "--keys", k, "--values", v, "--output", output])
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...400, using: &random)))
+            Thread.sleep(forTimeInterval: Double.random(in: 0...0.4, using: &random))
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
             let leftovers = try fixture.leftovers()
