@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
         let files = ReportWriter(title: title).files(sections: sections, machine: runs.last?.machine, runs: runs)
         try ReportDirectory.write(files, to: output, inputs: [db], force: force)
         let plots = files.filter { $0.name.hasSuffix(".svg") }.count
-        print("wrote \(output)/index.html, \(output)/report.md and \(plots) plots")
+        print("wrote \(ReportDirectory.path(output, "index.html")), \(ReportDirectory.path(output, "report.md")) and \(plots) plots")
     }
 }
 
@@ -57,13 +57,13 @@ enum ReportDirectory {
     static func write(_ files: [ReportFile], to directory: String, inputs: [String], force: Bool) throws {
         let manager = FileManager.default
         guard try FileIdentity(path: directory) == nil else {
-            let previous = manager.fileExists(atPath: directory + "/" + ReportWriter.markerFileName)
+            let previous = manager.fileExists(atPath: path(directory, ReportWriter.markerFileName))
             try writeAll(files, into: directory, inputs: inputs, force: force)
             guard previous else { return }
             let current = Set(files.map(\.name))
             for stale in try manager.contentsOfDirectory(atPath: directory)
             where stale.hasPrefix("plot-") && stale.hasSuffix(".svg") && !current.contains(stale) {
-                try? manager.removeItem(atPath: directory + "/" + stale)
+                try? manager.removeItem(atPath: path(directory, stale))
             }
             return
         }
@@ -82,8 +82,13 @@ enum ReportDirectory {
         }
     }
 
+    /// `name` inside `directory`, with one slash between them however `directory` ends.
+    static func path(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
     private static func writeAll(_ files: [ReportFile], into directory: String, inputs: [String], force: Bool) throws {
-        let paths = files.map { directory + "/" + $0.name }
+        let paths = files.map { path(directory, $0.name) }
         let outputs = try OutputFiles(paths, inputs: inputs, force: force)
         for (file, path) in zip(files, paths) { try outputs.write(Data(file.contents.utf8), to: path) }
         try outputs.commit()
