@@ -1,100 +1,36 @@
 import Foundation
 
-/// Why a report could not be written.
-public enum ReportError: Error, Equatable, CustomStringConvertible {
-    /// The output directory holds files that are not a previous report and `overwrite` is false.
-    case directoryNotEmpty(path: String)
-    case notADirectory(path: String)
-    case cannotWrite(path: String, message: String)
-
-    public var description: String {
-        switch self {
-        case .directoryNotEmpty(let path):
-            "output directory '\(path)' is not empty and holds no previous report; choose another or allow overwriting"
-        case .notADirectory(let path):
-            "output path '\(path)' exists and is not a directory"
-        case .cannotWrite(let path, let message):
-            "cannot write report file '\(path)': \(message)"
-        }
-    }
+/// One file of a report: its name in the report directory and its text.
+public struct ReportFile: Sendable, Equatable {
+    public let name: String
+    public let contents: String
 }
 
-/// The files a report consists of.
-public struct ReportFiles: Sendable, Equatable {
-    /// Self-contained HTML: CSS and SVG inline, no external resources.
-    public let html: URL
-    /// Markdown that shows the SVG files beside it.
-    public let markdown: URL
-    /// `plot-<section>-<n>.svg`, in section order.
-    public let plots: [URL]
-}
-
-/// Writes a report directory: `index.html`, `report.md` and one `plot-*.svg` per plot.
-///
-/// The directory is created if missing. An existing one is reused when it is empty or holds a
-/// previous report (marked by a `.attnlab-report` file; its old plots are removed first); any other
-/// non-empty directory is refused unless `overwrite` is true.
+/// Renders a report: `index.html`, `report.md`, one `plot-*.svg` per plot, and a `.attnlab-report` marker
+/// that tells a later report which `plot-*.svg` files of the directory are its predecessor's (so it may
+/// remove stale ones). Writing the files is the caller's (`attnlab report` writes them all or none).
 public struct ReportWriter: Sendable {
     public static let markerFileName = ".attnlab-report"
 
     public var title: String
-    public var overwrite: Bool
 
-    public init(title: String = "AttentionLab results", overwrite: Bool = false) {
+    public init(title: String = "AttentionLab results") {
         self.title = title
-        self.overwrite = overwrite
     }
 
-    /// Writes `sections`, with the machine and the runs they came from, into `directory`.
-    @discardableResult
-    public func write(sections: [ReportSection], machine: MachineDescription?, runs: [RunRecord] = [],
-                      generatedAt: Date = Date(), to directory: URL) throws(ReportError) -> ReportFiles {
-        try prepare(directory)
+    /// The report of `sections`, with the machine and the runs they came from: plots in section order,
+    /// then `index.html` (self-contained: CSS and SVG inline), `report.md` (showing the SVG files beside
+    /// it) and the marker.
+    public func files(sections: [ReportSection], machine: MachineDescription?, runs: [RunRecord] = [],
+                      generatedAt: Date = Date()) -> [ReportFile] {
         let content = ReportContent(
             title: title, generatedAt: generatedAt, machine: machine, runs: runs, sections: sections)
-        var plotURLs: [URL] = []
-        for (plot, name) in zip(content.plots, content.plotFileNames) {
-            let url = directory.appendingPathComponent(name)
-            try write(plot.svg(), to: url)
-            plotURLs.append(url)
-        }
-        let html = directory.appendingPathComponent("index.html")
-        let markdown = directory.appendingPathComponent("report.md")
-        try write(ReportHTML.render(content), to: html)
-        try write(ReportMarkdown.render(content), to: markdown)
-        try write("Written by attnlab; a later report may replace this directory's report files.\n",
-                  to: directory.appendingPathComponent(Self.markerFileName))
-        return ReportFiles(html: html, markdown: markdown, plots: plotURLs)
-    }
-
-    private func prepare(_ directory: URL) throws(ReportError) {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw .notADirectory(path: directory.path) }
-            let entries: [String]
-            do { entries = try manager.contentsOfDirectory(atPath: directory.path) } catch {
-                throw .cannotWrite(path: directory.path, message: String(describing: error))
-            }
-            if entries.isEmpty { return }
-            if entries.contains(Self.markerFileName) {
-                for stale in entries where stale.hasPrefix("plot-") && stale.hasSuffix(".svg") {
-                    try? manager.removeItem(at: directory.appendingPathComponent(stale))
-                }
-                return
-            }
-            if !overwrite { throw .directoryNotEmpty(path: directory.path) }
-            return
-        }
-        do { try manager.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
-            throw .cannotWrite(path: directory.path, message: String(describing: error))
-        }
-    }
-
-    private func write(_ text: String, to url: URL) throws(ReportError) {
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw .cannotWrite(path: url.path, message: String(describing: error))
-        }
+        return zip(content.plots, content.plotFileNames).map { ReportFile(name: $1, contents: $0.svg()) } + [
+            ReportFile(name: "index.html", contents: ReportHTML.render(content)),
+            ReportFile(name: "report.md", contents: ReportMarkdown.render(content)),
+            ReportFile(name: Self.markerFileName,
+                       contents: "Written by attnlab; a later report may replace this directory's report files.\n"),
+        ]
     }
 }
 

@@ -19,14 +19,6 @@ extension ResultsStore {
         }
     }
 
-    /// Writes `export(format, experiment:)` to `url`, replacing the file.
-    public func export(_ format: ExportFormat, experiment: String? = nil, to url: URL) throws(ResultsStoreError) {
-        let text = try export(format, experiment: experiment)
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-            throw .database(path: url.path, message: "cannot write the export: \(error)")
-        }
-    }
-
     private static func csv(_ measurements: [MeasurementRecord]) throws(ResultsStoreError) -> String {
         let flat = try measurements.map { record throws(ResultsStoreError) in try FlatMeasurement(record) }
         let pointColumns = Set(flat.flatMap(\.point.keys)).sorted()

@@ -2,73 +2,113 @@ import Foundation
 internal import GRDB
 
 extension ResultsStore {
-    /// Copies the runs and measurements of another results file (e.g. one shard's) into this one, in
-    /// one transaction. Runs already present (same uuid) and measurements already present (same
-    /// experiment, config hash and point key) are skipped, so merging twice changes nothing.
+    /// Copies the runs and measurements of other results files (e.g. shards') into this one, all in one
+    /// transaction: if any source cannot be read, or any insert fails, nothing is added. Runs already
+    /// present (same uuid) and measurements already present (same experiment, config hash and point key)
+    /// are skipped, so merging twice changes nothing. Returns one summary per source, in order.
     ///
-    /// The other file is validated like `open(path:)` and never modified: an older one is migrated in a
-    /// temporary copy. Cost: one copy of the file plus one insert per row.
-    public func merge(from otherPath: String) throws(ResultsStoreError) -> MergeSummary {
-        guard FileManager.default.fileExists(atPath: otherPath) else { throw .fileNotFound(path: otherPath) }
-        try ResultsSchema.checkOwnership(of: otherPath)
-        let (runs, measurements) = try Self.readCopy(of: otherPath)
-
-        return try access {
-            try queue.write { db in
-                var summary = MergeSummary()
-                var runIDs: [Int64: Int64] = [:]  // other file's run id → this file's
-                for run in runs {
-                    if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE uuid = ?", arguments: [run.uuid]) {
-                        runIDs[run.id] = existing
-                        summary.runsAlreadyPresent += 1
-                        continue
-                    }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, git_commit,
-                                             machine_json, started_at, finished_at, status, shard)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [run.uuid, run.experiment, run.commandLine, run.configJSON, run.configHash,
-                                    run.gitCommit, run.machineJSON, StoredDate.text(run.startedAt),
-                                    run.finishedAt.map(StoredDate.text), run.status.rawValue, run.shard])
-                    runIDs[run.id] = db.lastInsertedRowID
-                    summary.runsAdded += 1
-                }
-                for measurement in measurements {
-                    guard let runID = runIDs[measurement.runID] else { throw ResultsStoreError.unknownRun(id: measurement.runID) }
-                    let inserted = try Self.insertMeasurement(
-                        db, runID: runID, experiment: measurement.experiment, configHash: measurement.configHash,
-                        pointKey: measurement.pointKey, valuesJSON: measurement.valuesJSON,
-                        createdAt: StoredDate.text(measurement.createdAt))
-                    if inserted { summary.measurementsAdded += 1 } else { summary.measurementsAlreadyPresent += 1 }
-                }
-                return summary
-            }
-        }
+    /// The sources are validated like `openForReading(path:)` and never modified (an older one is read
+    /// through a migrated temporary copy). Cost: one insert per row.
+    public func merge(from otherPaths: [String]) throws(ResultsStoreError) -> [MergeSummary] {
+        try insert(try Self.read(otherPaths))
     }
 
-    /// Reads every run and measurement of `path` from a migrated temporary copy.
-    private static func readCopy(of path: String) throws(ResultsStoreError)
-        -> (runs: [RunRecord], measurements: [MeasurementRecord])
-    {
+    /// `merge(from: [otherPath])` for one file.
+    public func merge(from otherPath: String) throws(ResultsStoreError) -> MergeSummary {
+        try merge(from: [otherPath])[0]
+    }
+
+    /// Merges `sources` into the results file at `path`, all or nothing. An existing file gets one
+    /// transaction (`merge(from:)`); a missing one is built as a temporary file beside it and moved into
+    /// place only when every source merged, so a failure leaves no file behind (if another process created
+    /// the file meanwhile, the sources are merged into that one).
+    public static func merge(_ sources: [String], into path: String) throws(ResultsStoreError) -> [MergeSummary] {
         let manager = FileManager.default
-        let directory = manager.temporaryDirectory.appendingPathComponent("attnlab-merge-\(UUID().uuidString)")
-        defer { try? manager.removeItem(at: directory) }
-        let copy = directory.appendingPathComponent("source.sqlite").path
+        if manager.fileExists(atPath: path) { return try open(path: path).merge(from: sources) }
+        let target = URL(fileURLWithPath: path)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString.prefix(8)).attnlab-tmp").path
+        defer { try? manager.removeItem(atPath: temporary) }
+        let contents = try read(sources)
+        let summaries: [MergeSummary]
         do {
-            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
-            try manager.copyItem(atPath: path, toPath: copy)
+            let store = try open(path: temporary)
+            summaries = try store.insert(contents)
+            try store.access { try store.queue.close() }
         } catch {
-            throw .database(path: path, message: "cannot copy it for merging: \(error)")
+            throw error.retargeted(from: temporary, to: path)
         }
-        let source: ResultsStore
-        do { source = try open(path: copy) } catch {
-            if case .newerSchema(_, let unknown) = error { throw .newerSchema(path: path, unknownMigrations: unknown) }
-            throw error
+        do { try manager.linkItem(atPath: temporary, toPath: path) } catch {
+            // Another process created the file meanwhile: merge into it instead (duplicates are skipped).
+            guard manager.fileExists(atPath: path) else {
+                throw .database(path: path, message: "cannot move the merged file into place: \(error.localizedDescription)")
+            }
+            return try open(path: path).insert(contents)
         }
-        let result = (try source.runs(), try source.measurements())
-        try source.access { try source.queue.close() }
-        return result
+        return summaries
+    }
+
+    /// The runs and measurements of each results file, each validated by `openForReading(path:)`.
+    private static func read(_ paths: [String]) throws(ResultsStoreError) -> [SourceContents] {
+        var contents: [SourceContents] = []
+        for path in paths {
+            let source = try openForReading(path: path)
+            contents.append(SourceContents(runs: try source.runs(), measurements: try source.measurements()))
+        }
+        return contents
+    }
+
+    /// Adds every source's rows in one transaction.
+    private func insert(_ sources: [SourceContents]) throws(ResultsStoreError) -> [MergeSummary] {
+        try access { try queue.write { db in try sources.map { try Self.insert($0.runs, $0.measurements, into: db) } } }
+    }
+
+    /// Inserts one source's runs and measurements, mapping its run ids to this file's.
+    private static func insert(_ runs: [RunRecord], _ measurements: [MeasurementRecord], into db: Database) throws -> MergeSummary {
+        var summary = MergeSummary()
+        var runIDs: [Int64: Int64] = [:]  // other file's run id → this file's
+        for run in runs {
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE uuid = ?", arguments: [run.uuid]) {
+                runIDs[run.id] = existing
+                summary.runsAlreadyPresent += 1
+                continue
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO run (uuid, experiment, command_line, config_json, config_hash, git_commit,
+                                     machine_json, started_at, finished_at, status, shard)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [run.uuid, run.experiment, run.commandLine, run.configJSON, run.configHash,
+                            run.gitCommit, run.machineJSON, StoredDate.text(run.startedAt),
+                            run.finishedAt.map(StoredDate.text), run.status.rawValue, run.shard])
+            runIDs[run.id] = db.lastInsertedRowID
+            summary.runsAdded += 1
+        }
+        for measurement in measurements {
+            guard let runID = runIDs[measurement.runID] else { throw ResultsStoreError.unknownRun(id: measurement.runID) }
+            let inserted = try insertMeasurement(
+                db, runID: runID, experiment: measurement.experiment, configHash: measurement.configHash,
+                pointKey: measurement.pointKey, valuesJSON: measurement.valuesJSON,
+                createdAt: StoredDate.text(measurement.createdAt))
+            if inserted { summary.measurementsAdded += 1 } else { summary.measurementsAlreadyPresent += 1 }
+        }
+        return summary
+    }
+}
+
+/// What one source file of a merge holds.
+private struct SourceContents {
+    let runs: [RunRecord]
+    let measurements: [MeasurementRecord]
+}
+
+extension ResultsStoreError {
+    /// The same error, naming `newPath` where it named `oldPath` (a temporary file the user never saw).
+    func retargeted(from oldPath: String, to newPath: String) -> ResultsStoreError {
+        switch self {
+        case .database(let path, let message) where path == oldPath: .database(path: newPath, message: message)
+        default: self
+        }
     }
 }

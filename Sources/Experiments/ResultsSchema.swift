@@ -13,74 +13,85 @@ enum ResultsSchema {
     /// "ATLB" as a big-endian 32-bit integer.
     static let applicationID: Int32 = 0x4154_4C42
 
-    static let migrationIdentifiers = ["v1", "v2"]
+    /// The migrations in order: an identifier and the SQL that applies it. Applied ones are listed in
+    /// `grdb_migrations` (the table GRDB's migrator keeps, so files written by earlier versions, which
+    /// used it, carry on).
+    static let migrations: [(identifier: String, sql: String)] = [
+        ("v1", """
+            CREATE TABLE run (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                uuid TEXT NOT NULL UNIQUE,
+                experiment TEXT NOT NULL,
+                command_line TEXT NOT NULL,
+                config_json TEXT NOT NULL,
+                config_hash TEXT NOT NULL,
+                git_commit TEXT,
+                machine_json TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT
+            );
+            CREATE TABLE measurement (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                experiment TEXT NOT NULL,
+                config_hash TEXT NOT NULL,
+                point_key TEXT NOT NULL,
+                values_json TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                UNIQUE (experiment, config_hash, point_key)
+            );
+            CREATE INDEX measurement_run ON measurement(run_id);
+            PRAGMA application_id = \(applicationID);
+            """),
+        ("v2", """
+            ALTER TABLE run ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
+            UPDATE run SET status = 'finished' WHERE finished_at IS NOT NULL;
+            ALTER TABLE run ADD COLUMN shard TEXT;
+            """),
+    ]
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE run (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    uuid TEXT NOT NULL UNIQUE,
-                    experiment TEXT NOT NULL,
-                    command_line TEXT NOT NULL,
-                    config_json TEXT NOT NULL,
-                    config_hash TEXT NOT NULL,
-                    git_commit TEXT,
-                    machine_json TEXT NOT NULL,
-                    started_at TEXT NOT NULL,
-                    finished_at TEXT
-                );
-                CREATE TABLE measurement (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
-                    experiment TEXT NOT NULL,
-                    config_hash TEXT NOT NULL,
-                    point_key TEXT NOT NULL,
-                    values_json TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    UNIQUE (experiment, config_hash, point_key)
-                );
-                CREATE INDEX measurement_run ON measurement(run_id);
-                PRAGMA application_id = \(applicationID);
-                """)
+    /// Checks that the database is ours (or empty) and applies the missing migrations, up to and including
+    /// `lastMigration` (all when nil). Run it inside one exclusive transaction: a second process opening
+    /// the same new file waits (busy timeout) and then finds the schema complete, so concurrent creation
+    /// and migration are safe. Throws, changing nothing, for a foreign database or one from a newer version.
+    static func prepare(_ db: Database, path: String, upTo lastMigration: String?) throws {
+        try checkOwnership(db, path: path)
+        let applied = try appliedMigrations(db)
+        let unknown = applied.subtracting(migrations.map(\.identifier)).sorted()
+        if !unknown.isEmpty { throw ResultsStoreError.newerSchema(path: path, unknownMigrations: unknown) }
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        for migration in migrations where !applied.contains(migration.identifier) {
+            try db.execute(sql: migration.sql)
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.identifier])
+            if migration.identifier == lastMigration { break }
         }
-        migrator.registerMigration("v2") { db in
-            try db.execute(sql: """
-                ALTER TABLE run ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
-                UPDATE run SET status = 'finished' WHERE finished_at IS NOT NULL;
-                ALTER TABLE run ADD COLUMN shard TEXT;
-                """)
-        }
-        return migrator
     }
 
-    /// Throws unless `path` is missing, empty, an empty SQLite database, or an SQLite database carrying
-    /// our application id. Reads the 100-byte header directly and, for an SQLite file without an
-    /// application id, opens it read-only; never writes to the file.
-    static func checkOwnership(of path: String) throws(ResultsStoreError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }  // missing: we create it
+    /// The identifiers in `grdb_migrations`; empty for a new file.
+    static func appliedMigrations(_ db: Database) throws -> Set<String> {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+    }
+
+    /// Throws unless the database carries our application id or is empty (no schema objects at all).
+    static func checkOwnership(_ db: Database, path: String) throws {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if id == applicationID { return }
+        guard id == 0 else {
+            throw ResultsStoreError.foreignDatabase(path: path, detail: "its application_id is \(UInt32(bitPattern: id))")
+        }
+        let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        if objects > 0 {
+            throw ResultsStoreError.foreignDatabase(path: path, detail: "it holds \(objects) schema objects that are not ours")
+        }
+    }
+
+    /// Throws `.notSQLite` when the file at `path` has at least 16 bytes and they are not SQLite's header
+    /// string, without opening it with SQLite (which would refuse it less clearly).
+    static func checkHeader(of path: String) throws(ResultsStoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 100)) ?? Data()
-        if header.isEmpty { return }  // a 0-byte file is an empty database to SQLite
-        guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
-            throw .notSQLite(path: path)
-        }
-        let id = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        if Int32(bitPattern: id) == applicationID { return }
-        guard id == 0 else { throw .foreignDatabase(path: path, detail: "its application_id is \(id)") }
-        let tableCount: Int
-        do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            tableCount = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 }
-            try queue.close()
-        } catch {
-            throw .database(path: path, message: String(describing: error))
-        }
-        if tableCount > 0 {
-            throw .foreignDatabase(path: path, detail: "it holds \(tableCount) schema objects that are not ours")
-        }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.count == 16 && header != Data("SQLite format 3\0".utf8) { throw .notSQLite(path: path) }
     }
 }

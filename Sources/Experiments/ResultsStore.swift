@@ -24,43 +24,121 @@ public final class ResultsStore: Sendable {
 
     public let path: String
     let queue: DatabaseQueue
+    /// A migrated temporary copy this store reads instead of the file at `path` (`openForReading`),
+    /// removed with the store.
+    private let temporaryCopy: URL?
 
-    private init(path: String, queue: DatabaseQueue) {
+    private init(path: String, queue: DatabaseQueue, temporaryCopy: URL? = nil) {
         self.path = path
         self.queue = queue
+        self.temporaryCopy = temporaryCopy
+    }
+
+    deinit {
+        if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy.deletingLastPathComponent()) }
     }
 
     /// Opens the results file at `path`, creating it if missing and migrating it if older. Refuses, with
-    /// the file untouched, anything that is not an AttentionLab results file or is from a newer version.
+    /// the file untouched, anything that is not an AttentionLab results file (a directory, device or other
+    /// special file, a non-SQLite file, another program's database), a read-only file (no write bit, even
+    /// for root) and a file from a newer version.
+    ///
+    /// Safe when several processes open (and so create or migrate) the same file at once: the check and
+    /// the migrations run in one exclusive transaction, which the others wait for (up to 30 s).
     public static func open(path: String) throws(ResultsStoreError) -> ResultsStore {
         try open(path: path, migratingUpTo: nil)
     }
 
     /// `open(path:)`, applying migrations only up to `lastMigration` (tests build old files with it).
     static func open(path: String, migratingUpTo lastMigration: String?) throws(ResultsStoreError) -> ResultsStore {
-        try ResultsSchema.checkOwnership(of: path)
-        let migrator = ResultsSchema.migrator
-        let queue: DatabaseQueue
-        do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(30)  // another process may be recording into the same file
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw .database(path: path, message: String(describing: error))
-        }
-        let store = ResultsStore(path: path, queue: queue)
+        try checkKind(of: path, mustExist: false)
+        let permissions = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int
+        if let permissions, permissions & 0o222 == 0 { throw .readOnly(path: path) }
+        try ResultsSchema.checkHeader(of: path)
+        let store = ResultsStore(path: path, queue: try makeQueue(path: path, readonly: false))
         try store.access {
-            let unknown = try queue.read { db in
-                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted()
-            }
-            if !unknown.isEmpty { throw ResultsStoreError.newerSchema(path: path, unknownMigrations: unknown) }
-            if let lastMigration {
-                try migrator.migrate(queue, upTo: lastMigration)
-            } else {
-                try migrator.migrate(queue)
+            try store.queue.writeWithoutTransaction { db in
+                try db.inTransaction(.exclusive) {
+                    try ResultsSchema.prepare(db, path: path, upTo: lastMigration)
+                    return .commit
+                }
             }
         }
         return store
+    }
+
+    /// Opens an existing results file for reading only: never creates, migrates or otherwise writes it.
+    /// An empty file, a special file, a non-SQLite file and another program's database are refused; a file
+    /// from an older version is read through a migrated temporary copy.
+    public static func openForReading(path: String) throws(ResultsStoreError) -> ResultsStore {
+        try checkKind(of: path, mustExist: true)
+        try ResultsSchema.checkHeader(of: path)
+        if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 { throw .empty(path: path) }
+        let original = ResultsStore(path: path, queue: try makeQueue(path: path, readonly: true))
+        let current = try original.access {
+            try original.queue.read { db in
+                try ResultsSchema.checkOwnership(db, path: path)
+                guard try db.tableExists("run") else { throw ResultsStoreError.empty(path: path) }
+                let applied = try ResultsSchema.appliedMigrations(db)
+                let unknown = applied.subtracting(ResultsSchema.migrations.map(\.identifier)).sorted()
+                if !unknown.isEmpty { throw ResultsStoreError.newerSchema(path: path, unknownMigrations: unknown) }
+                return applied.count == ResultsSchema.migrations.count
+            }
+        }
+        if current { return original }
+        try original.access { try original.queue.close() }
+        return try migratedCopy(of: path)
+    }
+
+    /// A store on a migrated copy of the older results file at `path`, in a temporary directory.
+    private static func migratedCopy(of path: String) throws(ResultsStoreError) -> ResultsStore {
+        let manager = FileManager.default
+        let directory = manager.temporaryDirectory.appendingPathComponent("attnlab-results-\(UUID().uuidString)")
+        let copy = directory.appendingPathComponent("copy.sqlite")
+        do {
+            try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+            try manager.copyItem(atPath: path, toPath: copy.path)
+        } catch {
+            try? manager.removeItem(at: directory)
+            throw .database(path: path, message: "cannot copy it to migrate it: \(error.localizedDescription)")
+        }
+        do {
+            let migrated = try open(path: copy.path)
+            try migrated.access { try migrated.queue.close() }
+            return ResultsStore(path: path, queue: try makeQueue(path: copy.path, readonly: true), temporaryCopy: copy)
+        } catch {
+            try? manager.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    /// A queue on `path` that waits up to 30 s for other processes' locks.
+    private static func makeQueue(path: String, readonly: Bool) throws(ResultsStoreError) -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)  // another process may be recording into the same file
+        configuration.readonly = readonly
+        do { return try DatabaseQueue(path: path, configuration: configuration) } catch {
+            throw ResultsStoreError(path: path, error)
+        }
+    }
+
+    /// Throws unless `path` is a regular file (through symbolic links), or missing when `mustExist` is false.
+    private static func checkKind(of path: String, mustExist: Bool) throws(ResultsStoreError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if mustExist { throw .fileNotFound(path: path) }
+            return
+        }
+        let resolved = (path as NSString).resolvingSymlinksInPath
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved)[.type]) as? FileAttributeType
+        let kind: String? = switch type {
+        case .typeRegular?: nil
+        case .typeDirectory?: "a directory"
+        case .typeCharacterSpecial?: "a character device"
+        case .typeBlockSpecial?: "a block device"
+        case .typeSocket?: "a socket"
+        default: "a FIFO or other special file"
+        }
+        if let kind { throw .notAFile(path: path, kind: kind) }
     }
 
     /// Starts a run and stores it with status `.running`.
@@ -196,10 +274,8 @@ public final class ResultsStore: Sendable {
         return try RunRecord(row: row)
     }
 
-    /// Runs `body`, passing our own errors through and wrapping SQLite's as `.database`.
+    /// Runs `body`, passing our own errors through and wrapping SQLite's as one-line `.database` errors.
     func access<T>(_ body: () throws -> T) throws(ResultsStoreError) -> T {
-        do { return try body() } catch let error as ResultsStoreError { throw error } catch {
-            throw .database(path: path, message: String(describing: error))
-        }
+        do { return try body() } catch { throw ResultsStoreError(path: path, error) }
     }
 }

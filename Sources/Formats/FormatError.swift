@@ -13,6 +13,9 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
         case fileExists
         /// The operating system refused to read or write the file.
         case io
+        /// Writing was refused by policy (`OutputFiles`): the path is an input, a special file, a symbolic
+        /// link, a read-only file, empty, or given twice.
+        case refused
     }
 
     /// The file's path or the name given to `decode`.

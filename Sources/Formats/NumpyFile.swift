@@ -82,8 +82,9 @@ public enum NumpyFile {
         return data
     }
 
-    /// Writes `array` to `url` atomically (see `encode`). Throws `.fileExists` if the file exists and
-    /// `overwrite` is false.
+    /// Writes `array` to `url` atomically (see `encode`) under the `OutputFiles` policy. Throws
+    /// `.fileExists` if the file exists and `overwrite` is false, `.refused` for a directory, special file,
+    /// symbolic link or read-only file at `url` even with `overwrite`.
     public static func write(_ array: NDArray, to url: URL, overwrite: Bool = false) throws {
         try FileAccess.writeAtomically(encode(array), to: url, overwrite: overwrite)
     }

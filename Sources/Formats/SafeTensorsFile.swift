@@ -88,8 +88,9 @@ public enum SafeTensorsFile {
         return data
     }
 
-    /// Writes `tensors` to `url` atomically (see `encode`). Throws `.fileExists` if the file exists and
-    /// `overwrite` is false.
+    /// Writes `tensors` to `url` atomically (see `encode`) under the `OutputFiles` policy. Throws
+    /// `.fileExists` if the file exists and `overwrite` is false, `.refused` for a directory, special file,
+    /// symbolic link or read-only file at `url` even with `overwrite`.
     public static func write(_ tensors: SafeTensors, to url: URL, overwrite: Bool = false) throws {
         try FileAccess.writeAtomically(encode(tensors), to: url, overwrite: overwrite)
     }

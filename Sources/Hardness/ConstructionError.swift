@@ -6,6 +6,8 @@ public enum ConstructionError: Error, Equatable, CustomStringConvertible {
     case dimensionTooLarge(problem: HardnessProblem, dimension: Int, limit: Int)
     /// The problem has no optimisation form built from its decision transformer (3-OV).
     case noOptimisationForm(problem: HardnessProblem)
+    /// The achievable cosines on either side of the threshold are too close for a `Double` between them.
+    case thresholdUnresolvable(threshold: Double, low: String, high: String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,9 @@ public enum ConstructionError: Error, Equatable, CustomStringConvertible {
                 + "head dimension is at most 256), got d = \(dimension)"
         case let .noOptimisationForm(problem):
             return "\(problem.rawValue) has no optimisation form here: its transformer only decides Σ a·b·c = 0"
+        case let .thresholdUnresolvable(threshold, low, high):
+            return "threshold \(threshold) lies between the cosines \(low) and \(high), too close for a float64 "
+                + "threshold between them"
         }
     }
 }

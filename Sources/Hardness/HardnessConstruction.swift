@@ -5,16 +5,16 @@ import Kernels
 /// (`ThreeOVConstruction`). Both run through the same attention kernels users call.
 ///
 /// **Default precision** (from `PrecisionStudy`, see the README's precision table): float32, our engine,
-/// for every construction, except a cosine problem (MSD_t, LSD_t) whose threshold lies closer than
-/// `float32SafeGap(dimension:)` to an achievable non-witness cosine: there the fp32 rounding of the
+/// for every construction, except a cosine problem (MSD_t, LSD_t) whose witness and non-witness levels
+/// (`ThresholdPlacement`) lie closer than `float32SafeGap(dimension:)`: there the fp32 rounding of the
 /// normalised vectors and of the scores (up to ≈ (d + 3)·2⁻²⁴ in cosine units) approaches the gap, and
 /// the construction runs in Float64 through the reference attention instead. Inner products and 3-OV have
 /// integer scores (gap 1): fp32 is exact enough at every n and d the kernel takes.
 public enum HardnessConstruction {
-    /// The smallest cosine gap g (`Cosine.nonWitnessGap`) at which float32 is the default at dimension d:
-    /// 8·(d + 3)·2⁻²⁴ ≈ (d + 3)·4.8e-7. fp32 rounds each of the ≤ d + 3 terms of a score and its partial
-    /// sums, a score error of at most about (d + 3)·2⁻²⁴; a witness tied with t (logit 0) or a non-witness
-    /// at −2Δ changes sides once that error reaches g/2, so the rule keeps a factor 4. The precision
+    /// The smallest cosine gap g (between the levels of `Cosine.levels`) at which float32 is the default at
+    /// dimension d: 8·(d + 3)·2⁻²⁴ ≈ (d + 3)·4.8e-7. fp32 rounds each of the ≤ d + 3 terms of a score and its
+    /// partial sums, a score error of at most about (d + 3)·2⁻²⁴; a witness or non-witness, g/2 from the
+    /// construction's threshold τ, changes sides once that error reaches g/2, so the rule keeps a factor 4. The precision
     /// study finds fp32 right down to g ≈ 4.6e-7 at d = 48 and wrong at g ≈ 9e-8 (d = 64): the rule is
     /// conservative (measured errors are far below the bound) and sends only rare thresholds to Float64.
     public static func float32SafeGap(dimension d: Int) -> Double {

@@ -11,13 +11,15 @@ import Kernels
 ///
 /// **Scores.** With s = +1 for "score ≥ t" (Max-IP, MSD), s = −1 for "score ≤ t" (OV as t = 0, Min-IP,
 /// LSD), the query of token i is `[s·β·u_i, const_i, −M·sideA_i]` and the key of token j is
-/// `[u_j, Δ·real_j − Δ·const_j − s·β·t·real_j, sideA_j]`, so the logit is
-/// - s·β·(score(i, j) − t) for two vectors: ≥ 0 for a witness pair, ≤ −β·g = −2Δ for any other, where g
-///   is the gap between t and the nearest non-witness score (g = 1 for integers; for cosines the exact gap
-///   of `Cosine.nonWitnessGap` at dimension d) and β = 2Δ/g;
-/// - −Δ for the extra token: halfway between the two levels;
-/// - ≤ −2Δ for two vectors of A in bichromatic problems (M = 2Δ + β·span, span = d or 1, the widest
-///   score range), which hides A from A.
+/// `[u_j, −s·β·τ·real_j, sideA_j]`, where τ (`ThresholdPlacement`) lies strictly between the two achievable
+/// scores nearest to t on either side of the decision, the witness level and the non-witness level, g apart
+/// (g = 1 and τ = t ∓ 1/2 for integers; for cosines the exact `Cosine.levels` at dimension d, so a t equal
+/// to an achievable cosine up to rounding is decided as exactly as brute force decides it). With β = 2Δ/g
+/// the logit is
+/// - s·β·(score(i, j) − τ) for two vectors: ≥ β·g/2 = Δ for a witness pair, ≤ −Δ for any other;
+/// - 0 for the extra token: halfway between the two levels;
+/// - ≤ −2Δ for two vectors of A in bichromatic problems (M = 2Δ + β·span, span = d + 1 or 2, more than
+///   any |score − τ|), which hides A from A.
 ///
 /// Δ = 3·ln N, so a witness is ≥ 3 ln N above the extra token and every other pair ≥ 3 ln N below it
 /// (Alman–Yu put the extra token at the witness level and use 3 ln n between levels; halfway makes the
@@ -47,7 +49,7 @@ public struct PairConstruction: Sendable {
     public let delta: Double
     /// The score scale β = 2Δ/g.
     public let beta: Double
-    /// The gap g between t and the nearest non-witness score (1 for inner products).
+    /// The gap g between the witness and non-witness levels (1 for inner products; see `ThresholdPlacement`).
     public let gap: Double
     /// The dimension d of the vectors.
     public let dimension: Int
@@ -64,9 +66,11 @@ public struct PairConstruction: Sendable {
         let s: Double = problem.comparison == .atLeast ? 1 : -1
         let n = instance.a.rows + (instance.b?.rows ?? 0) + 1
         let cosine = problem.score == .cosine
-        let gap = cosine ? Cosine.nonWitnessGap(threshold: t, comparison: problem.comparison, dimension: d) ?? 1 : 1
-        let delta = 3 * log(Double(n)), beta = 2 * delta / gap
-        let penalty = 2 * delta + beta * (cosine ? 1 : Double(d))
+        let placement = cosine
+            ? try ThresholdPlacement.cosine(threshold: t, comparison: problem.comparison, dimension: d)
+            : ThresholdPlacement.innerProduct(threshold: t, comparison: problem.comparison)
+        let delta = 3 * log(Double(n)), beta = 2 * delta / placement.gap
+        let penalty = 2 * delta + beta * (cosine ? 2 : Double(d + 1))
 
         // Columns of a token: u (0..<d), const (d), real (d + 1), sideA (d + 2, bichromatic only).
         let (constant, real, side) = (d, d + 1, d + 2)
@@ -78,8 +82,7 @@ public struct PairConstruction: Sendable {
             key[q, q] = 1
         }
         query[constant, d] = 1
-        key[constant, d] = -delta
-        key[real, d] = delta - s * beta * t
+        key[real, d] = -s * beta * placement.threshold
         if bichromatic {
             query[side, d + 1] = -penalty
             key[side, d + 1] = 1
@@ -107,7 +110,7 @@ public struct PairConstruction: Sendable {
         self.readRows = instance.a.rows
         self.delta = delta
         self.beta = beta
-        self.gap = gap
+        self.gap = placement.gap
         self.dimension = d
     }
 

@@ -64,8 +64,8 @@ public struct PrecisionStudyRow: Sendable, Codable, Equatable {
     public let dimension: Int
     /// The largest score scale β the constructions used.
     public let beta: Double
-    /// The smallest cosine gap g between a threshold and a non-witness cosine (1 for inner products and
-    /// 3-OV, whose scores are integers).
+    /// The smallest gap g between the witness and non-witness levels of a construction
+    /// (`ThresholdPlacement`; 1 for inner products and 3-OV, whose scores are integers).
     public let gap: Double
     /// The smallest signed margin over the instances: the margin of `ConstructionResult`, negative when the
     /// answer was wrong (disagrees with brute force).

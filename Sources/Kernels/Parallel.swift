@@ -4,14 +4,32 @@ import Synchronization
 
 /// Thread settings for the kernels.
 public enum Parallelism {
-    /// Threads a kernel uses when the caller does not say: the number of active cores, or
-    /// `ATTNLAB_THREADS` from the environment.
+    /// The most threads any kernel is asked to use: 64 per core, at most 1024 (per-thread buffers make
+    /// larger counts cost memory without adding speed).
+    public static let maximumThreads = min(1024, 64 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// Threads a kernel uses when the caller does not say: `ATTNLAB_THREADS` from the environment, or the
+    /// number of active cores. A value that is not a whole number in 1…`maximumThreads` is not used: one
+    /// warning line on standard error says so and what is used instead (the cores, or `maximumThreads`
+    /// for a larger number).
     public static let defaultThreads: Int = {
-        if let text = ProcessInfo.processInfo.environment["ATTNLAB_THREADS"], let n = Int(text), n > 0 {
-            return n
-        }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let text = ProcessInfo.processInfo.environment["ATTNLAB_THREADS"] else { return cores }
+        let parsed = threads(fromEnvironmentValue: text, cores: cores)
+        if let problem = parsed.problem { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
+        return parsed.threads
     }()
+
+    /// The threads an `ATTNLAB_THREADS` value asks for, and what is wrong with it (nil if nothing).
+    static func threads(fromEnvironmentValue text: String, cores: Int) -> (threads: Int, problem: String?) {
+        let digits = text.trimmingCharacters(in: .whitespaces)
+        let shown = "ATTNLAB_THREADS=" + (text.count > 40 ? text.prefix(40) + "…" : text)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.contains(where: { $0 != "0" }) else {
+            return (cores, "\(shown) is not a whole number of threads ≥ 1; using all \(cores) cores")
+        }
+        if let number = Int(digits), number <= maximumThreads { return (number, nil) }
+        return (maximumThreads, "\(shown) is more than \(maximumThreads) threads; using \(maximumThreads)")
+    }
 }
 
 /// Runs `body(i)` for `i` in `0..<count` on at most `threads` threads and returns when all are done.

@@ -5,13 +5,19 @@ import Kernels
 /// A one-line error for the command line: what is wrong, naming the file or option.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// Line breaks in `description` become spaces: every error is one line.
+    init(_ description: String) {
+        self.description = description.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
 }
 
 /// Reading and writing `.npy` files as tensors at the command-line boundary.
 enum ArrayFiles {
-    /// Reads a float32 or float64 `.npy` file as a float32 tensor; `role` names the array in errors.
-    static func readFloatTensor(_ path: String, role: String) throws -> (tensor: Tensor<Float>, dtype: DType) {
+    /// Reads a float32 or float64 `.npy` file as a float32 tensor; `role` names the array in errors. With
+    /// `checkFinite`, refuses an array holding NaN, ±inf or a value beyond float32's range, naming the
+    /// index of the first one.
+    static func readFloatTensor(_ path: String, role: String,
+                                checkFinite: Bool) throws -> (tensor: Tensor<Float>, dtype: DType) {
         let array: NDArray
         do {
             array = try NumpyFile.read(contentsOf: URL(fileURLWithPath: path))
@@ -21,30 +27,27 @@ enum ArrayFiles {
         guard array.dtype == .float32 || array.dtype == .float64 else {
             throw CommandError("\(role): \(path) has dtype \(array.dtype.rawValue); expected float32 or float64")
         }
+        if checkFinite, let bad = array.firstNonFinite(inFloat32: true) {
+            throw CommandError("\(role): \(path) has \(bad); pass --no-check-finite to compute with it anyway")
+        }
         return (Tensor(shape: array.shape, elements: array.floats()), array.dtype)
     }
 
-    /// Fails if any of `paths` exists (unless `overwrite`) or two of them are the same file, so a command
-    /// can refuse before computing anything.
-    static func checkWritable(_ paths: [String], overwrite: Bool) throws {
-        let resolved = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        if Set(resolved).count != resolved.count {
-            throw CommandError("output files must be distinct: \(paths.joined(separator: ", "))")
-        }
-        if !overwrite, let existing = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw CommandError("\(existing) already exists; pass --force to overwrite it")
-        }
+    /// The `.npy` bytes of a tensor in `dtype` (float32 or float64).
+    static func npy(_ tensor: Tensor<Float>, dtype: DType) -> Data {
+        NumpyFile.encode(dtype == .float64
+            ? NDArray(shape: tensor.shape, doubles: tensor.elements.map(Double.init))
+            : NDArray(shape: tensor.shape, floats: tensor.elements))
     }
 
-    /// Writes a tensor as `.npy` in `dtype` (float32 or float64), atomically.
-    static func write(_ tensor: Tensor<Float>, to path: String, dtype: DType, overwrite: Bool) throws {
-        let array = dtype == .float64
-            ? NDArray(shape: tensor.shape, doubles: tensor.elements.map(Double.init))
-            : NDArray(shape: tensor.shape, floats: tensor.elements)
-        do {
-            try NumpyFile.write(array, to: URL(fileURLWithPath: path), overwrite: overwrite)
-        } catch let error as FormatError {
-            throw CommandError("\(error)")
+    /// Throws unless every element of the results is finite: an overflow in the computation (inputs that
+    /// were finite, scores beyond float32's range) must not be written as if it were an answer.
+    static func checkFinite(_ results: [(name: String, tensor: Tensor<Float>)]) throws {
+        for (name, tensor) in results {
+            if let offset = tensor.elements.firstIndex(where: { !$0.isFinite }) {
+                throw CommandError("the \(name) overflowed float32 (element \(offset) is \(tensor.elements[offset])); "
+                    + "nothing was written: scale the inputs or --scale down")
+            }
         }
     }
 }

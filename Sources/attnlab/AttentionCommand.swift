@@ -10,7 +10,9 @@ struct AttentionCommand: ParsableCommand {
         discussion: """
             Arrays are [H, N, D] or [B, H, N, D], float32 or float64 (computed in float32, written in the \
             queries' dtype). Keys and values may have fewer heads than queries (grouped-query). Nothing is \
-            written unless every step succeeds; existing files are kept unless --force is given.
+            written unless every step succeeds; existing files are kept unless --force is given, which \
+            replaces regular, writable files only and never an input. Inputs with NaN or ±inf are refused \
+            unless --no-check-finite is given.
             """)
 
     @Option(help: "Queries .npy, [B, H_q, N_q, D] or [H_q, N_q, D].") var queries: String
@@ -23,7 +25,9 @@ struct AttentionCommand: ParsableCommand {
     @Option(help: "Where to write dQ.") var gradQueries: String?
     @Option(help: "Where to write dK.") var gradKeys: String?
     @Option(help: "Where to write dV.") var gradValues: String?
-    @Flag(help: "Overwrite existing output files.") var force = false
+    @Flag(help: "Replace existing output files (regular, writable files only).") var force = false
+    @Flag(inversion: .prefixedNo, help: "Refuse inputs holding NaN, ±inf or values beyond float32's range, and results that overflow.")
+    var checkFinite = true
 
     func validate() throws {
         let gradientPaths = [gradQueries, gradKeys, gradValues]
@@ -33,37 +37,39 @@ struct AttentionCommand: ParsableCommand {
         if gradOutput == nil, gradientPaths.contains(where: { $0 != nil }) {
             throw ValidationError("--grad-queries, --grad-keys and --grad-values need --grad-output")
         }
-        if let scale, !scale.isFinite { throw ValidationError("--scale must be a finite number") }
+        if let scale, !scale.isFinite { throw ValidationError("--scale must be a finite float32 number") }
     }
 
     func run() throws {
-        let outputs = [output] + [gradQueries, gradKeys, gradValues].compactMap { $0 }
-        try ArrayFiles.checkWritable(outputs, overwrite: force)
-        let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries")
-        let (k, _) = try ArrayFiles.readFloatTensor(keys, role: "keys")
-        let (v, _) = try ArrayFiles.readFloatTensor(values, role: "values")
+        OutputFiles.removeTemporariesOnInterrupt()
+        let outputs = try OutputFiles([output] + [gradQueries, gradKeys, gradValues].compactMap { $0 },
+                                      inputs: [queries, keys, values] + [gradOutput].compactMap { $0 }, force: force)
+        let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries", checkFinite: checkFinite)
+        let (k, _) = try ArrayFiles.readFloatTensor(keys, role: "keys", checkFinite: checkFinite)
+        let (v, _) = try ArrayFiles.readFloatTensor(values, role: "values", checkFinite: checkFinite)
+        let dO = try gradOutput.map { try ArrayFiles.readFloatTensor($0, role: "grad-output", checkFinite: checkFinite).tensor }
+        if checkFinite { try ScoreRange.check(queries: q, keys: k, scale: scale) }
         let attentionMask = mask.attentionMask
-        let forward: AttentionResult
-        var gradients: AttentionGradients?
+        var results: [(name: String, path: String, tensor: Tensor<Float>)] = []
         do {
-            forward = try scaledDotProductAttention(queries: q, keys: k, values: v, mask: attentionMask, scale: scale)
-            if let gradOutput {
-                let (dO, _) = try ArrayFiles.readFloatTensor(gradOutput, role: "grad-output")
+            let forward = try scaledDotProductAttention(queries: q, keys: k, values: v, mask: attentionMask, scale: scale)
+            results.append(("output", output, forward.output))
+            if let dO, let gradOutput, let gradQueries, let gradKeys, let gradValues {
                 guard dO.shape == q.shape else {
                     throw CommandError("grad-output: \(gradOutput) has shape \(dO.shape); the output has shape \(q.shape)")
                 }
-                gradients = try scaledDotProductAttentionBackward(
+                let gradients = try scaledDotProductAttentionBackward(
                     queries: q, keys: k, values: v, forward: forward, gradOutput: dO, mask: attentionMask, scale: scale)
+                results += [("gradient of the queries", gradQueries, gradients.queries),
+                            ("gradient of the keys", gradKeys, gradients.keys),
+                            ("gradient of the values", gradValues, gradients.values)]
             }
         } catch let error as AttentionError {
             throw CommandError("\(error)")
         }
-        try ArrayFiles.write(forward.output, to: output, dtype: dtype, overwrite: force)
-        if let gradients, let gradQueries, let gradKeys, let gradValues {
-            try ArrayFiles.write(gradients.queries, to: gradQueries, dtype: dtype, overwrite: force)
-            try ArrayFiles.write(gradients.keys, to: gradKeys, dtype: dtype, overwrite: force)
-            try ArrayFiles.write(gradients.values, to: gradValues, dtype: dtype, overwrite: force)
-        }
+        if checkFinite { try ArrayFiles.checkFinite(results.map { ($0.name, $0.tensor) }) }
+        for result in results { try outputs.write(ArrayFiles.npy(result.tensor, dtype: dtype), to: result.path) }
+        try outputs.commit()
     }
 }
 
@@ -76,12 +82,13 @@ enum MaskOption: ExpressibleByArgument, Equatable {
         case "none": self = .none
         case "causal": self = .causal
         default:
-            guard argument.hasPrefix("window:"), let w = Int(argument.dropFirst("window:".count)), w >= 1 else { return nil }
+            guard argument.hasPrefix("window:"), let w = Int(argument.dropFirst("window:".count)),
+                  (1...Int(Int32.max)).contains(w) else { return nil }
             self = .window(w)
         }
     }
 
-    static var allValueStrings: [String] { ["none", "causal", "window:W"] }
+    static var allValueStrings: [String] { ["none", "causal", "window:W (1 ≤ W ≤ 2147483647)"] }
 
     var attentionMask: AttentionMask {
         switch self {

@@ -28,7 +28,11 @@ struct BenchAttentionCommand: ParsableCommand {
         if let kvHeads, kvHeads < 1 || heads % kvHeads != 0 {
             throw ValidationError("--kv-heads \(kvHeads) must divide --heads \(heads)")
         }
-        guard threads >= 1, `repeat` >= 1 else { throw ValidationError("--threads and --repeat must be at least 1") }
+        try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
+        try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
+        let queries = [batch, heads, seq, headDim], keys = [batch, kvHeads ?? heads, kvSeq ?? seq, headDim]
+        try OptionLimits.checkElements([queries, keys, keys, queries] + (backward ? [queries, queries, keys, keys] : []),
+                                       describing: "the queries, keys, values and outputs")
     }
 
     func run() throws {

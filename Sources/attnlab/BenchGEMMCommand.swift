@@ -18,11 +18,9 @@ struct BenchGEMMCommand: ParsableCommand {
 
     func validate() throws {
         guard m >= 1, n >= 1, k >= 1 else { throw ValidationError("--m, --n and --k must be at least 1") }
-        guard m * n + m * k + k * n <= 1 << 31 else {
-            throw ValidationError("matrices of \(m)×\(k) and \(k)×\(n) are too large (over 8 GiB)")
-        }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        try OptionLimits.checkElements([[m, k], [k, n], [m, n]], describing: "matrices of \(m)×\(k) and \(k)×\(n)")
+        try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
+        try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
     }
 
     func run() throws {

@@ -28,7 +28,8 @@ struct BenchStrassenCommand: ParsableCommand {
             }
         }
         guard cutoff >= 1 else { throw ValidationError("--cutoff must be at least 1, got \(cutoff)") }
-        guard threads >= 1, `repeat` >= 1 else { throw ValidationError("--threads and --repeat must be at least 1") }
+        try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
+        try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
     }
 
     func run() throws {

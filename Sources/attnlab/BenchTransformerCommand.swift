@@ -36,7 +36,12 @@ struct BenchTransformerCommand: ParsableCommand {
         guard layers >= 1, heads >= 1, seq >= 1, dim >= 1, batch >= 1, (mlpHidden ?? 1) >= 1 else {
             throw ValidationError("--layers, --heads, --seq, --dim, --batch and --mlp-hidden must be at least 1")
         }
-        guard threads >= 1, `repeat` >= 1 else { throw ValidationError("--threads and --repeat must be at least 1") }
+        try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
+        try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
+        // Activations of every layer (kept for the backward pass) and the weights, roughly.
+        let width = max(dim, mlpHidden ?? dim, keyDim ?? dim)
+        try OptionLimits.checkElements([[16, layers, batch, seq, width], [16, layers, heads, width, width]],
+                                       describing: "the activations and weights")
         switch model {
         case .paper:
             guard dim <= 256, (1...256).contains(keyDim ?? 1) else {

@@ -14,7 +14,10 @@ struct ExperimentDirectSumCommand: ParsableCommand {
     @Option(help: "How heads are computed: fused (one call), separate (one call per head), wide (one head of width H·m per layer).")
     var modes = NameList(DirectSumConfiguration().modes)
 
-    func validate() throws { _ = try experiment() }
+    func validate() throws {
+        try OptionLimits.checkAtMost(["--length": length])
+        _ = try experiment()
+    }
 
     func run() throws { try options.run(experiment()) }
 

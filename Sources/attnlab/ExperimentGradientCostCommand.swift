@@ -13,7 +13,10 @@ struct ExperimentGradientCostCommand: ParsableCommand {
     @Option(help: "Layers L of the transformer level.") var layers = IntegerList(GradientCostConfiguration().layers)
     @Option(help: "What is differentiated: attention (one call), transformer (the paper's model).") var levels = NameList(GradientCostConfiguration().levels)
 
-    func validate() throws { _ = try experiment() }
+    func validate() throws {
+        try OptionLimits.checkAtMost(["--heads": heads])
+        _ = try experiment()
+    }
 
     func run() throws { try options.run(experiment()) }
 

@@ -13,7 +13,10 @@ struct ExperimentHardnessScalingCommand: ParsableCommand {
     @Option(help: "|C| for 3-OV: heads of its transformer.") var thirdSetSize = HardnessScalingConfiguration().thirdSetSize
     @Option(help: "Methods timed: transformer, brute-force.") var methods = NameList(HardnessScalingConfiguration().methods)
 
-    func validate() throws { _ = try experiment() }
+    func validate() throws {
+        try OptionLimits.checkAtMost(["--third-set-size": thirdSetSize])
+        _ = try experiment()
+    }
 
     func run() throws { try options.run(experiment()) }
 

@@ -20,8 +20,10 @@ struct ExperimentOptions: ParsableArguments {
     var budget: Double = MeasurementSettings.sweepTiming.budgetSeconds
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+        guard !db.isEmpty else { throw ValidationError("--db must name a results file") }
+        try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
+        try OptionLimits.check(warmup, in: 0...OptionLimits.repeats.upperBound, option: "--warmup")
+        try OptionLimits.check(maxRepeats, in: OptionLimits.repeats, option: "--max-repeats")
         guard minRepeats >= 1, maxRepeats >= minRepeats else {
             throw ValidationError("--min-repeats must be at least 1 and at most --max-repeats, got \(minRepeats) and \(maxRepeats)")
         }
@@ -51,14 +53,18 @@ struct ExperimentOptions: ParsableArguments {
 }
 
 /// A comma-separated list of integers on the command line, e.g. `--lengths 512,1024,2048`.
-/// Only the syntax is checked here; each experiment checks the values' ranges.
+/// The syntax and a bound on every value (|value| ≤ `largest`, so no size can overflow) are checked here;
+/// each experiment checks the values' ranges.
 struct IntegerList: ExpressibleByArgument {
+    /// 2²⁰: larger than any size an experiment can measure on one machine.
+    static let largest = 1 << 20
+
     let values: [Int]
 
     init?(argument: String) {
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        guard !parts.isEmpty, parts.allSatisfy({ $0.map { (-Self.largest...Self.largest).contains($0) } ?? false }) else { return nil }
         values = parts.map { $0! }
     }
 

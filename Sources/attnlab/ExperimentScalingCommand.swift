@@ -16,7 +16,10 @@ struct ExperimentScalingCommand: ParsableCommand {
     @Option(help: "Algorithms timed: flash (never stores the N×N scores), naive (materialises them).")
     var paths = NameList(ScalingConfiguration().paths)
 
-    func validate() throws { _ = try experiment() }
+    func validate() throws {
+        try OptionLimits.checkAtMost(["--fixed-length": fixedLength, "--heads": heads, "--layers": layers])
+        _ = try experiment()
+    }
 
     func run() throws { try options.run(experiment()) }
 

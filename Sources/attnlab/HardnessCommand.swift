@@ -38,9 +38,9 @@ enum InstanceFiles {
         }
     }
 
-    /// Writes a 0/1 matrix as a float32 `.npy` array `[n, d]`.
-    static func write(_ matrix: BinaryMatrix, to path: String, overwrite: Bool) throws {
-        try ArrayFiles.write(matrix.tensor(Float.self), to: path, dtype: .float32, overwrite: overwrite)
+    /// A 0/1 matrix as the bytes of a float32 `.npy` array `[n, d]`.
+    static func npy(_ matrix: BinaryMatrix) -> Data {
+        ArrayFiles.npy(matrix.tensor(Float.self), dtype: .float32)
     }
 }
 

@@ -10,7 +10,8 @@ struct HardnessSolveCommand: ParsableCommand {
             Sets are 2-D .npy arrays of 0/1 (any dtype). The pair problems run Alman & Yu's one attention \
             unit, 3ov the paper's sum-of-heads transformer with layers × heads = |C| (default 1 × |C|). \
             The answer is read from the output rows by the threshold 1/2; margin is the distance from it in \
-            units of the gap between the yes and no levels. --check also runs brute force.
+            units of the gap between the yes and no levels. --check also runs brute force and exits with status 1 \
+            when the two answers differ.
             """)
 
     @Argument(help: "The problem.") var problem: HardnessProblem
@@ -23,6 +24,11 @@ struct HardnessSolveCommand: ParsableCommand {
     @Option(help: "float32 (our engine) or float64 (reference); default per construction.") var precision: ConstructionPrecision?
     @Flag(help: "Also solve by brute force and report agreement.") var check = false
     @Flag(help: "Print JSON instead of text.") var json = false
+
+    func validate() throws {
+        if let layers { try OptionLimits.check(layers, in: 1...65536, option: "--layers") }
+        if let heads { try OptionLimits.check(heads, in: 1...65536, option: "--heads") }
+    }
 
     func run() throws {
         let instance = HardnessInstance(
@@ -42,6 +48,10 @@ struct HardnessSolveCommand: ParsableCommand {
             report.agrees = expected.answer == result.answer
         }
         print(json ? try JSONOutput.string(report) : report.text)
+        if report.agrees == false {
+            throw CommandError("the transformer answered \(result.answer ? "yes" : "no") but brute force answered "
+                + "\(result.answer ? "no" : "yes"): the construction is wrong on this instance")
+        }
     }
 }
 

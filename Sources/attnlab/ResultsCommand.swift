@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Formats
 import Foundation
 
 struct ResultsCommand: ParsableCommand {
@@ -12,7 +13,11 @@ struct ResultsCommand: ParsableCommand {
 struct ResultsMergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Copy the runs and measurements of other results files (e.g. shards) into one; duplicates are skipped.")
+        abstract: "Copy the runs and measurements of other results files (e.g. shards) into one; duplicates are skipped.",
+        discussion: """
+            All or nothing: every source is read and checked first, and the rows are added in one \
+            transaction (a missing target is built beside it and appears only when complete).
+            """)
 
     @Option(help: "Results file to merge into (created if missing).") var db: String
     @Argument(help: "Results files to merge from; they are not modified.") var sources: [String]
@@ -20,21 +25,22 @@ struct ResultsMergeCommand: ParsableCommand {
 
     func validate() throws {
         guard !sources.isEmpty else { throw ValidationError("give at least one results file to merge from") }
-        let target = URL(fileURLWithPath: db).standardizedFileURL
-        if sources.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL == target }) {
-            throw ValidationError("cannot merge '\(db)' into itself")
-        }
+        guard !db.isEmpty else { throw ValidationError("--db must name a results file") }
     }
 
     func run() throws {
-        let store = try ResultsStore.open(path: db)
-        var summaries: [MergedFile] = []
-        for source in sources {
-            let summary = try store.merge(from: source)
-            summaries.append(MergedFile(source: source, summary: summary))
-            if !json { print("\(source): \(summary)") }
+        if let target = try FileIdentity(path: db) {
+            for source in sources where try FileIdentity(path: source)?.isSameFile(as: target) == true {
+                throw CommandError("'\(source)' is the same file as '\(db)'; cannot merge a results file into itself")
+            }
         }
-        if json { print(try JSONOutput.string(summaries)) }
+        let summaries = try ResultsStore.merge(sources, into: db)
+        let merged = zip(sources, summaries).map { MergedFile(source: $0, summary: $1) }
+        if json {
+            print(try JSONOutput.string(merged))
+        } else {
+            for (source, summary) in zip(sources, summaries) { print("\(source): \(summary)") }
+        }
     }
 }
 
@@ -69,19 +75,14 @@ struct ResultsExportCommand: ParsableCommand {
     @Option(help: "csv or json.") var format: ExportFormat
     @Option(help: "Only this experiment's measurements.") var experiment: String?
     @Option(help: "File to write (default: standard output).") var output: String?
+    @Flag(help: "Replace an existing output file (a regular, writable file; never the results file).") var force = false
 
     func run() throws {
-        let store = try openExisting(db)
-        if let output {
-            try store.export(format, experiment: experiment, to: URL(fileURLWithPath: output))
-        } else {
-            print(try store.export(format, experiment: experiment), terminator: "")
-        }
+        OutputFiles.removeTemporariesOnInterrupt()
+        let outputs = try output.map { try OutputFiles([$0], inputs: [db], force: force) }
+        let text = try ResultsStore.openForReading(path: db).export(format, experiment: experiment)
+        guard let outputs, let output else { return print(text, terminator: "") }
+        try outputs.write(Data(text.utf8), to: output)
+        try outputs.commit()
     }
-}
-
-/// Opens a results file that must already exist (reading commands never create one).
-func openExisting(_ path: String) throws -> ResultsStore {
-    guard FileManager.default.fileExists(atPath: path) else { throw ResultsStoreError.fileNotFound(path: path) }
-    return try ResultsStore.open(path: path)
 }

@@ -136,10 +136,6 @@ struct ResultsStoreTests {
         #expect(measurements[1].fields["values"]?.fields["metrics"]?.fields["ratio"] == .number(1.5))
         #expect(runs[0].fields["config"]?.fields["heads"] == .number(4))
         #expect(runs[0].fields["machine"]?.fields["cpuModel"] == .string("Test CPU"))
-
-        let file = directory.url.appendingPathComponent("out.csv")
-        try store.export(.csv, to: file)
-        #expect(try String(contentsOf: file, encoding: .utf8) == store.export(.csv))
     }
 
     @Test func refusesANonSQLiteFileAndLeavesItUntouched() throws {

@@ -140,26 +140,6 @@ struct ConstructionTests {
         }
     }
 
-    @Test("non-witness gaps equal the nearest achievable cosine found by enumeration", arguments: [1, 2, 5, 9])
-    func nonWitnessGap(dimension d: Int) {
-        var cosines: [Cosine] = []
-        for pa in 1...d {
-            for pb in pa...d {
-                for ip in max(0, pa + pb - d)...pa { cosines.append(Cosine(innerProduct: ip, normProduct: pa * pb)) }
-            }
-        }
-        var random = SeededGenerator(seed: UInt64(d))
-        let thresholds: [Double] = [0, 1, 0.5, 1.0 / 3] + cosines.prefix(20).map(\.value) + (0..<20).map { _ in random.nextUnit() }
-        for t in thresholds {
-            let below = cosines.filter { $0.compare(to: t) < 0 }.map { t - $0.value }.min()
-            let above = cosines.filter { $0.compare(to: t) > 0 }.map { $0.value - t }.min()
-            let gapBelow = Cosine.nonWitnessGap(threshold: t, comparison: .atLeast, dimension: d)
-            let gapAbove = Cosine.nonWitnessGap(threshold: t, comparison: .atMost, dimension: d)
-            #expect((gapBelow == nil) == (below == nil) && abs((gapBelow ?? 0) - (below ?? 0)) < 1e-12, "t \(t)")
-            #expect((gapAbove == nil) == (above == nil) && abs((gapAbove ?? 0) - (above ?? 0)) < 1e-12, "t \(t)")
-        }
-    }
-
     @Test("results encode as JSON with the CLI's keys")
     func json() throws {
         let result = ConstructionResult(answer: true, witness: [2, 5], margin: 0.5,

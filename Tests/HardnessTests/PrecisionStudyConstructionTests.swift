@@ -44,7 +44,7 @@ struct PrecisionStudyConstructionTests {
         #expect(rows[0].wrongFloat32 > 0 && rows[0].wrongFloat64 == 0)
         var generator = InstanceGenerator(seed: 2)
         let wide = try generator.generate(.lsd, setSize: 40, dimension: 64, planted: .yes)
-        let gap = try #require(Cosine.nonWitnessGap(threshold: wide.threshold!, comparison: .atMost, dimension: 64))
+        let gap = try PairConstruction(wide).gap
         let expected: ConstructionPrecision = gap >= HardnessConstruction.float32SafeGap(dimension: 64) ? .float32 : .float64
         #expect(try HardnessConstruction.defaultPrecision(for: wide) == expected)
         #expect(try HardnessConstruction.solve(wide).answer == true)

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Out-of-range numbers on every command: a clean one-line error, never a trap, a hang or a huge
+/// allocation. Add rows for new commands' integer options.
+@Suite("Adversarial: out-of-range numbers")
+struct NumberRangeTests {
+    /// Invocations (with `{q}`, `{k}`, `{v}`, `{a}`, `{db}`, `{out}` standing for the fixture's files) and a
+    /// text their error must contain.
+    static let probes: [(arguments: [String], text: String)] = [
+        (["attention", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}", "--mask", "window:2147483648"], "window"),
+        (["attention", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}", "--mask", "window:99999999999999999999"], "window"),
+        (["attention", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}", "--mask", "window:0"], "window"),
+        (["attention", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}", "--scale=3.4e38"], "float32"),
+        (["attention", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}", "--scale=1e39"], "--scale"),
+        (["bench", "gemm", "--m", "4294967296", "--n", "4294967296", "--k", "4294967296"], "limit"),
+        (["bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--threads", "4294967296"], "--threads"),
+        (["bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--repeat", "10000000000"], "--repeat"),
+        (["bench", "attention", "--seq", "9223372036854775807", "--heads", "8"], "limit"),
+        (["bench", "attention", "--seq", "64", "--threads", "0"], "--threads"),
+        (["bench", "transformer", "--seq", "4294967296", "--dim", "64"], "limit"),
+        (["bench", "transformer", "--seq", "64", "--dim", "64", "--layers", "9223372036854775807"], "limit"),
+        (["bench", "strassen", "--size", "99999999999"], "--size"),
+        (["hardness", "generate", "ov", "--n", "100000000", "--dim", "1000", "--output", "{out}"], "GB"),
+        (["hardness", "generate", "ov", "--n", "9223372036854775807", "--output", "{out}"], "--n"),
+        (["hardness", "generate", "ov", "--n", "1000000", "--dim", "8", "--planted", "yes", "--output", "{out}"], "brute force"),
+        (["hardness", "generate", "ov", "--n", "-1", "--output", "{out}"], "--n"),
+        (["hardness", "generate", "ov", "--n", "4", "--dim", "0", "--output", "{out}"], "--dim"),
+        (["hardness", "generate", "3ov", "--n", "4", "--c-size", "9223372036854775807", "--output", "{out}"], "--c-size"),
+        (["hardness", "generate", "ov", "--n", "4", "--seed", "-1", "--output", "{out}"], "seed"),
+        (["hardness", "generate", "ov", "--n", "4", "--output", ""], "--output"),
+        (["hardness", "generate", "ov", "--n", "8", "--density", "0", "--planted", "no", "--output", "{out}"], "density"),
+        (["hardness", "generate", "msd", "--n", "8", "--density", "0", "--output", "{out}"], "density"),
+        (["hardness", "solve", "3ov", "--a", "{a}", "--layers", "9223372036854775807", "--heads", "9223372036854775807"], "--layers"),
+        (["hardness", "solve", "msd", "--a", "{a}", "--threshold", "nan"], "threshold"),
+        (["experiment", "scaling", "--db", "{db}", "--threads", "4294967296"], "--threads"),
+        (["experiment", "scaling", "--db", "{db}", "--max-repeats", "1000000000000"], "--max-repeats"),
+        (["experiment", "scaling", "--db", "{db}", "--lengths", "4294967296"], "--lengths"),
+        (["experiment", "scaling", "--db", "{db}", "--shard", "99999999999999999999/2"], "shard"),
+        (["experiment", "scaling", "--db", ""], "--db"),
+        (["experiment", "scaling", "--db", "{db}", "--heads", "4294967296"], "--heads"),
+        (["experiment", "direct-sum", "--db", "{db}", "--length", "4294967296"], "--length"),
+        (["experiment", "gradient-cost", "--db", "{db}", "--heads", "4294967296"], "--heads"),
+        (["experiment", "hardness-scaling", "--db", "{db}", "--third-set-size", "4294967296"], "--third-set-size"),
+        (["bench", "transformer", "--seq", "64", "--dim", "64", "--mlp-hidden", "4611686018427387904"], "limit"),
+    ]
+
+    @Test("each probe fails with one clear line", arguments: probes.indices)
+    func probe(index: Int) throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        let (template, text) = Self.probes[index]
+        let substitutions = ["{q}": fixture.queries, "{k}": fixture.keys, "{v}": fixture.values, "{a}": fixture.setA,
+                             "{db}": fixture.database, "{out}": fixture.path("out")]
+        let arguments = template.map { substitutions[$0] ?? $0 }
+        let result = try Attnlab.run(arguments)
+        #expect(result.isCleanFailure, "\(template): \(result.status) \(result.standardError)")
+        #expect(result.errorLine.contains(text), "\(template): \(result.errorLine)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.url.path).filter { $0.hasPrefix("out") }
+            .isEmpty, "\(template) wrote output")
+    }
+
+    @Test("ATTNLAB_THREADS that is not a sane thread count is replaced, with one warning line",
+          arguments: ["0", "-3", "abc", "", "4294967296", "100000000", "99999999999999999999999"])
+    func threadsVariable(value: String) throws {
+        let result = try Attnlab.run(["bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--repeat", "1"],
+                                     environment: ["ATTNLAB_THREADS": value])
+        #expect(result.status == 0 && !result.signalled, "\(result.standardError)")
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("warning: ATTNLAB_THREADS=") }
+        #expect(warnings.count == 1, "\(result.standardError)")
+        #expect(result.standardOutput.contains("threads="))
+    }
+}
