@@ -37,7 +37,7 @@ public enum AttentionMask: Sendable {
         switch self {
         case .none, .explicit: return SIMDMask(repeating: true)
         case .causal: return keys .<= queries
-        case .slidingWindow(let w): return (keys .<= queries) .& (keys .> queries &- IntVector(repeating: Int32(w)))
+        case .slidingWindow(let w): return (keys .<= queries) .& (keys .> queries &- IntVector(repeating: Int32(clamping: w)))
         }
     }
 
