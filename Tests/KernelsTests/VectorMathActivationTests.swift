@@ -59,7 +59,7 @@ struct VectorMathActivationTests {
         Case(activation: .silu, forward: VectorMathReference.silu, derivative: VectorMathReference.siluDerivative),
     ]
 
-    @Test("match Float64 on [−30, 30]: |error| ≤ 1e-6·(|f| + 1e-3) forward, 1e-6·(|f'| + 0.05) derivative",
+    @Test("match Float64 on [−30, 30]: |error| ≤ 1e-6·(|f| + 1e-3) forward, 1e-6·(|f'| + 0.05) derivative (1.5e-6 without FMA)",
           arguments: cases)
     func matchesReference(_ c: Case) {
         let x = Self.sweep(-30, 30, count: 60_001) + [1e-20, -1e-20, 1e-8]
@@ -68,7 +68,9 @@ struct VectorMathActivationTests {
         let ones = [Float](repeating: 1, count: x.count)
         let slope = Self.backward(c.activation, x: x, dy: ones)
         // f' crosses zero where its two terms (each ~0.3) cancel, so near 0 its error is absolute (~3e-8).
-        #expect(VectorMathTestSupport.maxError(slope, x.map { c.derivative(Double($0)) }, floor: 0.05) <= 1e-6)
+        // Without FMA (128-bit x86 builds) its sum Φ + x·φ is rounded twice: measured 1.14e-6.
+        let tolerance = InstructionSet.hasFusedMultiplyAdd ? 1e-6 : 1.5e-6
+        #expect(VectorMathTestSupport.maxError(slope, x.map { c.derivative(Double($0)) }, floor: 0.05) <= tolerance)
     }
 
     @Test("derivative matches central finite differences of the Float64 forward on odd sizes", arguments: cases)
