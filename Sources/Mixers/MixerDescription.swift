@@ -75,8 +75,12 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         case .window:
             guard let window else { throw MixerError.invalidParameter("window needs a width (window ≥ 1)") }
             guard window >= 1 else { throw MixerError.invalidParameter("window must be at least 1, got \(window)") }
+        case .performer, .linformer:
+            guard featureCount >= 1 else { throw MixerError.invalidParameter("features must be at least 1, got \(featureCount)") }
         case .polynomial:
             guard polynomialDegree >= 1 else { throw MixerError.invalidParameter("degree must be at least 1, got \(polynomialDegree)") }
+        case .nystrom:
+            guard landmarkCount >= 1 else { throw MixerError.invalidParameter("landmarks must be at least 1, got \(landmarkCount)") }
         case .exact, .linear, .based, .gla, .retnet:
             break
         }
@@ -90,6 +94,9 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         case .linear: return FeatureMapMixer(descriptor: self, featureMap: EluFeatureMap())
         case .based: return FeatureMapMixer(descriptor: self, featureMap: TaylorFeatureMap())
         case .polynomial: return FeatureMapMixer(descriptor: self, featureMap: PolynomialFeatureMap(degree: polynomialDegree))
+        case .performer: return PerformerMixer(descriptor: self)
+        case .linformer: return LinformerMixer(descriptor: self)
+        case .nystrom: return NystromMixer(descriptor: self)
         case .gla, .retnet: return DecayedLinearMixer(descriptor: self)
         }
     }

@@ -45,6 +45,15 @@ public enum MixerReference {
         case .polynomial:
             _ = try PolynomialFeatureMap(degree: m.polynomialDegree).width(headDimension: d)
             return { q, k, v, _ in polynomialReference(q, k, v, degree: m.polynomialDegree, scale: scale, causal: m.causal) }
+        case .performer:
+            let w = PerformerFeatures.draw(features: m.featureCount, headDimension: d, seed: m.seed, stream: 0)
+            return { q, k, v, _ in performerReference(q, k, v, projection: w, scale: scale, causal: m.causal) }
+        case .linformer:
+            let p = LinformerProjections.random(rows: m.featureCount, length: shape.length, seed: m.seed)
+            return { q, k, v, _ in linformerReference(q, k, v, projections: p, scale: scale) }
+        case .nystrom:
+            let landmarks = try NystromMixer.checkedLandmarks(m.landmarkCount, length: shape.length)
+            return { q, k, v, _ in nystromReference(q, k, v, landmarks: landmarks, scale: scale) }
         case .gla:
             return { q, k, v, _ in glaReference(q, k, v, scale: scale) }
         case .retnet:
