@@ -34,6 +34,8 @@ public struct LinformerProjections: Sendable, Equatable {
 public struct LinformerMixer: TokenMixer {
     public let descriptor: MixerDescription
     public var projections: LinformerProjections?
+    /// The random projections per N, drawn once.
+    private let randomProjections = DrawCache<LinformerProjections>()
 
     public init(descriptor: MixerDescription, projections: LinformerProjections? = nil) {
         self.descriptor = descriptor
@@ -46,7 +48,9 @@ public struct LinformerMixer: TokenMixer {
 
     func resolvedProjections(_ shape: MixerShape) throws -> LinformerProjections {
         let k = descriptor.featureCount
-        guard let projections else { return .random(rows: k, length: shape.length, seed: descriptor.seed) }
+        guard let projections else {
+            return randomProjections.value(shape.length) { .random(rows: k, length: shape.length, seed: descriptor.seed) }
+        }
         guard projections.keys.shape == [k, shape.length], projections.values.shape == [k, shape.length] else {
             throw MixerError.mismatch(
                 "Linformer projections are \(projections.keys.shape) and \(projections.values.shape); expected [\(k), \(shape.length)] for N = \(shape.length)")

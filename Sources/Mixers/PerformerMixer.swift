@@ -9,6 +9,7 @@ import Synchronization
 struct PerformerMixer: TokenMixer {
     let descriptor: MixerDescription
     private let draws = DrawCounter()
+    private let projections = DrawCache<Tensor<Float>>()
 
     func stateBytes(n: Int, d: Int) -> Int { descriptor.featureCount * (d + 1) * 4 }
 
@@ -24,9 +25,10 @@ struct PerformerMixer: TokenMixer {
 
     func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
         let shape = try checkedShape(queries: queries, keys: keys, values: values)
-        let stream = descriptor.redraw ? draws.next() : 0
-        let w = PerformerFeatures.draw(features: descriptor.featureCount, headDimension: shape.headDimension,
-                                       seed: descriptor.seed, stream: stream)
+        let (m, d) = (descriptor.featureCount, shape.headDimension)
+        let w = descriptor.redraw
+            ? PerformerFeatures.draw(features: m, headDimension: d, seed: descriptor.seed, stream: draws.next())
+            : projections.value(d) { PerformerFeatures.draw(features: m, headDimension: d, seed: descriptor.seed, stream: 0) }
         let scale = descriptor.scale(headDimension: shape.headDimension)
         let phiQ = PerformerFeatures.features(queries, projection: w, shape: shape, scale: scale, isQuery: true)
         let phiK = PerformerFeatures.features(keys, projection: w, shape: shape, scale: scale, isQuery: false)
