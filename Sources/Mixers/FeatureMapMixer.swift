@@ -5,7 +5,7 @@ import Kernels
 ///
 /// Forward: φ(Q), φ(K) `[B·H, N, r]` (parallel over row blocks), then the chunked numerator/denominator.
 /// Backward recomputes the features (r can be large: Based at D = 64 has r = 4161) and maps dφ back to dQ, dK.
-/// State per head r·(D + 1) floats; cost per token `ChunkedLinearAttention.flops(r, D + 1)` + 2·φ.
+/// State per head r·(D + 1) floats; cost per token `ChunkedLinearAttention.flops(r, D)` + 4·r + 2·φ.
 struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
     let descriptor: MixerDescription
     let featureMap: Map
@@ -14,7 +14,7 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
 
     func flops(n: Int, d: Int) -> Double {
         let r = (try? featureMap.width(headDimension: d)) ?? 0
-        return ChunkedLinearAttention.flops(keyWidth: r, valueWidth: d + 1, causal: descriptor.causal)
+        return ChunkedLinearAttention.flops(keyWidth: r, valueWidth: d, causal: descriptor.causal) + Double(4 * r)
             + 2 * featureMap.flops(headDimension: d)
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// `NormalizedFeatureAttention` (ε = 0, as the reference code's denominator), causal or not.
 /// One projection W `[m, D]` serves every head of a call; without `redraw` it is draw 0 of `seed`, with
 /// `redraw` call k of this mixer uses draw k (so two mixers made with one seed give the same sequence).
-/// State per head m·(D + 1) floats; cost per token the engine's plus 2·2·m·D for the projections.
+/// State per head m·(D + 1) floats; cost per token the engine's (p = m, e = D) + 4·m, plus 2·2·m·D for the projections.
 struct PerformerMixer: TokenMixer {
     let descriptor: MixerDescription
     private let draws = DrawCounter()
@@ -15,7 +15,7 @@ struct PerformerMixer: TokenMixer {
 
     func flops(n: Int, d: Int) -> Double {
         let m = descriptor.featureCount
-        return ChunkedLinearAttention.flops(keyWidth: m, valueWidth: d + 1, causal: descriptor.causal) + Double(4 * m * d)
+        return ChunkedLinearAttention.flops(keyWidth: m, valueWidth: d, causal: descriptor.causal) + Double(4 * m + 4 * m * d)
     }
 
     func attention(_ shape: MixerShape) -> NormalizedFeatureAttention {
