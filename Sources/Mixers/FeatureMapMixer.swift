@@ -55,10 +55,10 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
         var out = Tensor<Float>(zeros: [shape.flatHeads, shape.length, r])
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
-                let (x, out) = (x.baseAddress!, UncheckedSendable(out.baseAddress!))
+                let (x, out) = (x.baseAddress!, out.baseAddress!)
                 forEachRowBlock(rows: shape.flatHeads * shape.length) { rows in
                     featureMap.apply(x + rows.lowerBound * d, rows: rows.count, d: d, scale: scale,
-                                     into: out.value + rows.lowerBound * r)
+                                     into: out + rows.lowerBound * r)
                 }
             }
         }
@@ -74,13 +74,12 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
             phi.withUnsafeBufferPointer { phi in
                 gradPhi.withUnsafeBufferPointer { gradPhi in
                     dx.withUnsafeMutableBufferPointer { dx in
-                        let (x, phi, gradPhi) = (x.baseAddress!, phi.baseAddress!, gradPhi.baseAddress!)
-                        let dx = UncheckedSendable(dx.baseAddress!)
+                        let (x, phi, gradPhi, dx) = (x.baseAddress!, phi.baseAddress!, gradPhi.baseAddress!, dx.baseAddress!)
                         forEachRowBlock(rows: shape.flatHeads * shape.length) { rows in
                             featureMap.backward(
                                 x + rows.lowerBound * d, features: phi + rows.lowerBound * r,
                                 gradFeatures: gradPhi + rows.lowerBound * r, rows: rows.count, d: d, scale: scale,
-                                into: dx.value + rows.lowerBound * d)
+                                into: dx + rows.lowerBound * d)
                         }
                     }
                 }
