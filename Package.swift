@@ -51,7 +51,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "attnlab", targets: ["attnlab"]),
-        .library(name: "AttentionLab", targets: ["Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments"]),
+        .library(name: "AttentionLab", targets: ["Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments", "Mixers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,6 +63,7 @@ let package = Package(
         .target(name: "Attention", dependencies: ["Kernels"], swiftSettings: kernelSettings),
         .target(name: "Models", dependencies: ["Kernels", "Attention", "Formats"], swiftSettings: kernelSettings),
         .target(name: "Hardness", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
+        .target(name: "Mixers", dependencies: ["Kernels", "Attention"], swiftSettings: kernelSettings),
         .target(
             name: "Experiments",
             dependencies: ["Kernels", "Attention", "Models", "Hardness", .product(name: "GRDB", package: "GRDB.swift")],
@@ -70,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "attnlab",
             dependencies: [
-                "Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments",
+                "Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments", "Mixers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: kernelSettings),
@@ -79,6 +80,7 @@ let package = Package(
         .testTarget(name: "AttentionTests", dependencies: ["Attention", "Kernels"], swiftSettings: kernelSettings),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(name: "HardnessTests", dependencies: ["Hardness", "Kernels", "Formats"], swiftSettings: kernelSettings),
+        .testTarget(name: "MixersTests", dependencies: ["Mixers", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],

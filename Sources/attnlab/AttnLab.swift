@@ -6,7 +6,7 @@ struct AttnLab: ParsableCommand {
         commandName: "attnlab",
         abstract: "Exact transformer attention on the CPU, and the limits of computing it.",
         subcommands: [
-            InfoCommand.self, AttentionCommand.self, BenchCommand.self, HardnessCommand.self, ExperimentCommand.self,
+            InfoCommand.self, AttentionCommand.self, MixCommand.self, BenchCommand.self, HardnessCommand.self, ExperimentCommand.self,
             ResultsCommand.self, ReportCommand.self,
         ])
 }

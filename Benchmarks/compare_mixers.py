@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Side-by-side token-mixer benchmark: `attnlab bench mixer` against PyTorch eager versions of the same
+formulas (SCIENCE.md §3–§4), forward and forward+backward, in one run on the same machine state.
+
+The PyTorch versions are written the way an eager implementation would be: feature maps as tensor ops,
+causal kernel methods and GLA in 64-token chunks (intra-chunk masked products + a prefix of chunk states),
+RetNet as fla's closed form with the N×N decay matrix, exact/window through `scaled_dot_product_attention`
+(window with a boolean band mask), Linformer and Nyström from their papers' code.
+
+Usage: PY=$(../shared/tools/torch-venv) && "$PY" Benchmarks/compare_mixers.py [--attnlab PATH] [--seq N]
+       [--heads H] [--head-dim D] [--mixers a,b,...] [--repeat R]
+Prints one row per mixer (times in ms, ratio = PyTorch time / attnlab time; > 1 means attnlab is faster).
+Without PyTorch the PyTorch columns print n/a. PyTorch is a yardstick only: AttentionLab never calls it.
+"""
+import argparse
+import itertools
+import math
+import os
+
+from benchcommon import attnlab_binary, attnlab_json, median_seconds
+
+# (mixer, causal, extra attnlab options)
+CASES = [
+    ("exact", True, []), ("window", True, ["--window", "256"]), ("linear", True, []), ("linear", False, []),
+    ("based", True, []), ("performer", True, ["--features", "256"]), ("polynomial", True, ["--degree", "2"]),
+    ("linformer", False, ["--features", "256"]), ("nystrom", False, ["--landmarks", "64"]),
+    ("gla", True, []), ("retnet", True, []),
+]
+
+
+def torch_mixers(torch):
+    """The PyTorch formulas, each f(q, k, v, causal) → o for [B, H, N, D] tensors."""
+    F = torch.nn.functional
+
+    def kernel_attention(fq, fk, v, causal, eps, chunk=64):
+        v1 = torch.cat([v, torch.ones_like(v[..., :1])], -1)
+        if causal:
+            b, h, n, r = fq.shape
+            c = n // chunk
+            fqc, fkc, vc = fq.view(b, h, c, chunk, r), fk.view(b, h, c, chunk, r), v1.view(b, h, c, chunk, -1)
+            mask = torch.ones(chunk, chunk, dtype=torch.bool).tril()
+            intra = ((fqc @ fkc.transpose(-1, -2)) * mask) @ vc
+            states = fkc.transpose(-1, -2) @ vc
+            num = (intra + fqc @ (states.cumsum(2) - states)).view(b, h, n, -1)
+        else:
+            num = fq @ (fk.transpose(-1, -2) @ v1)
+        return num[..., :-1] / (num[..., -1:] + eps)
+
+    def linear(q, k, v, causal):
+        return kernel_attention(F.elu(q) + 1, F.elu(k) + 1, v, causal, 1e-6)
+
+    def based_features(x):
+        s = 1 / math.sqrt(x.shape[-1])
+        quad = (x.unsqueeze(-1) * x.unsqueeze(-2)).flatten(-2) * (s / math.sqrt(2))
+        return torch.cat([torch.ones_like(x[..., :1]), x * math.sqrt(s), quad], -1)
+
+    def based(q, k, v, causal):
+        return kernel_attention(based_features(q), based_features(k), v, causal, 1e-12)
+
+    def polynomial_features(x, degree=2):
+        d, s = x.shape[-1], 1 / math.sqrt(x.shape[-1])
+        parts = [torch.ones_like(x[..., :1])]
+        for t in range(1, degree + 1):
+            combos = list(itertools.combinations_with_replacement(range(d), t))
+            index = torch.tensor(combos)
+            coef = torch.tensor([s ** (t / 2) / math.sqrt(math.prod(math.factorial(c.count(i)) for i in set(c)))
+                                 for c in combos], dtype=x.dtype)
+            parts.append(x[..., index].prod(-1) * coef)
+        return torch.cat(parts, -1)
+
+    def polynomial(q, k, v, causal):
+        return kernel_attention(polynomial_features(q), polynomial_features(k), v, causal, 0)
+
+    def performer(q, k, v, causal, m=256):
+        d = q.shape[-1]
+        g = torch.Generator().manual_seed(0)
+        blocks = [torch.linalg.qr(torch.randn(d, d, generator=g))[0].T for _ in range(-(-m // d))]
+        w = torch.cat(blocks)[:m] * torch.randn(m, d, generator=g).norm(dim=1, keepdim=True)
+
+        def features(x, is_query):
+            x = x * d ** -0.25
+            u = x @ w.T
+            c = u.amax(-1, keepdim=True) if is_query else u.amax((-1, -2), keepdim=True)
+            return (torch.exp(u - (x * x).sum(-1, keepdim=True) / 2 - c.detach()) + 1e-4) / math.sqrt(m)
+
+        return kernel_attention(features(q, True), features(k, False), v, causal, 0)
+
+    def exact(q, k, v, causal):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+
+    def window(q, k, v, causal, w=256):
+        n = q.shape[-2]
+        i = torch.arange(n)
+        band = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - w)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=band)
+
+    def linformer(q, k, v, causal, kk=256):
+        n = q.shape[-2]
+        g = torch.Generator().manual_seed(0)
+        e, f = (torch.randn(kk, n, generator=g) / math.sqrt(kk) for _ in range(2))
+        return F.scaled_dot_product_attention(q, e @ k, f @ v)
+
+    def nystrom(q, k, v, causal, m=64):
+        b, h, n, d = q.shape
+        q, k = q * d ** -0.25, k * d ** -0.25
+        ql, kl = q.view(b, h, m, n // m, d).mean(-2), k.view(b, h, m, n // m, d).mean(-2)
+        k1, k2, k3 = (torch.softmax(x, -1) for x in (q @ kl.transpose(-1, -2), ql @ kl.transpose(-1, -2),
+                                                      ql @ k.transpose(-1, -2)))
+        eye = torch.eye(m)
+        z = k2.transpose(-1, -2) / k2.sum(-2).amax(-1)[..., None, None]
+        for _ in range(6):
+            kz = k2 @ z
+            z = 0.25 * z @ (13 * eye - kz @ (15 * eye - kz @ (7 * eye - kz)))
+        return k1 @ (z @ (k3 @ v))
+
+    def gla(q, k, v, causal, chunk=64):
+        b, h, n, d = q.shape
+        q = q * d ** -0.5
+        logdecay = F.logsigmoid(k) / 16
+        c = n // chunk
+        qc, kc, vc, gc = (x.view(b, h, c, chunk, d) for x in (q, k, v, logdecay))
+        cum = gc.cumsum(-2)
+        qt, kt, kh = qc * cum.exp(), kc * (-cum).exp(), kc * (cum[..., -1:, :] - cum).exp()
+        mask = torch.ones(chunk, chunk, dtype=torch.bool).tril()
+        out = ((qt @ kt.transpose(-1, -2)) * mask) @ vc
+        delta, decay = kh.transpose(-1, -2) @ vc, cum[..., -1, :].exp()
+        state, inter = torch.zeros(b, h, d, d), []
+        for i in range(c):
+            inter.append(qt[:, :, i] @ state)
+            state = decay[:, :, i, :, None] * state + delta[:, :, i]
+        return (out + torch.stack(inter, 2)).view(b, h, n, d)
+
+    def retnet(q, k, v, causal):
+        b, h, n, d = q.shape
+        s = (1 - 2.0 ** (-5.0 - torch.arange(h, dtype=torch.float))).log2()
+        i = torch.arange(n, dtype=torch.float)
+        decay = torch.exp2((i[:, None] - i[None, :]) * s.view(-1, 1, 1)) * (i[:, None] >= i[None, :])
+        return ((q * d ** -0.5) @ k.transpose(-1, -2) * decay) @ v
+
+    return {"exact": exact, "window": window, "linear": linear, "based": based, "performer": performer,
+            "polynomial": polynomial, "linformer": linformer, "nystrom": nystrom, "gla": gla, "retnet": retnet}
+
+
+def torch_times(mixer, causal, shape, repeat, threads):
+    """(forward seconds, forward+backward seconds) in PyTorch, or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    function = torch_mixers(torch)[mixer]
+    q, k, v = (torch.randn(*shape, requires_grad=True) for _ in range(3))
+    with torch.no_grad():
+        forward = median_seconds(lambda: function(q, k, v, causal), repeat)
+    grad = torch.randn(*shape)
+
+    def forward_backward():
+        q.grad = k.grad = v.grad = None
+        function(q, k, v, causal).backward(grad)
+
+    return forward, median_seconds(forward_backward, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--attnlab", help="path to the attnlab binary (default: build with swift -c release)")
+    parser.add_argument("--seq", type=int, default=4096)
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--head-dim", type=int, default=64)
+    parser.add_argument("--mixers", help="comma-separated subset of " + ",".join(sorted({c[0] for c in CASES})))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (attnlab uses all cores)")
+    args = parser.parse_args()
+    binary = attnlab_binary(args.attnlab)
+    chosen = set(args.mixers.split(",")) if args.mixers else None
+    shape = (1, args.heads, args.seq, args.head_dim)
+    print(f"N = {args.seq}, H = {args.heads}, D = {args.head_dim}, fp32; times in ms; ratio = PyTorch / attnlab")
+    print(f"{'mixer':<18}{'attnlab fwd':>12}{'torch fwd':>11}{'ratio':>7}{'attnlab f+b':>13}{'torch f+b':>11}{'ratio':>7}")
+    for mixer, causal, extra in CASES:
+        if chosen and mixer not in chosen:
+            continue
+        ours = attnlab_json(binary, "bench", "mixer", "--mixer", mixer, "--seq", str(args.seq), "--heads",
+                            str(args.heads), "--head-dim", str(args.head_dim), "--backward", "--repeat",
+                            str(args.repeat), *(["--causal"] if causal else []), *extra)
+        fwd, both = ours["seconds"], ours["seconds"] + ours["backward_seconds"]
+        theirs = torch_times(mixer, causal, shape, args.repeat, args.threads)
+        name = mixer + (" causal" if causal else "")
+        if theirs is None:
+            print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>7}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>7}")
+        else:
+            print(f"{name:<18}{fwd * 1e3:>12.2f}{theirs[0] * 1e3:>11.2f}{theirs[0] / fwd:>7.2f}"
+                  f"{both * 1e3:>13.2f}{theirs[1] * 1e3:>11.2f}{theirs[1] / both:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+import Kernels
+
+/// Unnormalised linear attention with an optional per-(token, channel) decay, over G independent heads:
+///
+///     causal:      o_i = Σ_{j ≤ i} Σ_a q_ia·k_ja·exp(B_ia − B_ja)·v_j,   B_i = Σ_{t ≤ i} log α_t
+///     non-causal:  o_i = Σ_j (q_i·k_j)·v_j                               (no decay)
+///
+/// — the state recurrence S_t = diag(α_t)·S_{t−1} + k_tᵀ·v_t, o_t = q_t·S_t, without running it token by
+/// token. Shapes: q, k, logDecay `[G, N, p]`; v, o `[G, N, e]` (G = B·H heads, p key width, e value width).
+///
+/// Causal form: chunks of C tokens and three parallel passes over (head, chunk) items, so even one head
+/// keeps every thread busy:
+///  1. each chunk's own state ΔS_c = K̂_cᵀ·V_c and its intra-chunk output mask(Q̃_c·K̃_cᵀ)·V_c (GEMMs);
+///  2. an exclusive prefix scan S_c = diag(e^{b_last}) S_{c−1} + ΔS_{c−1} (elementwise, parallel over rows);
+///  3. o_c += Q̃_c·S_c (GEMM).
+/// With b_i the cumulative log-decay from the chunk's start (inclusive): Q̃ = Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
+/// K̂ = K ⊙ e^{b_last − b}; without decay all three are Q and K themselves. The split e^{b_i}·e^{−b_j} is
+/// exact in float32 while the decay summed over one chunk stays above ≈ −80.
+/// Cost per token and head: 2·C·(p + e) (intra-chunk) + 4·p·e (state) FLOPs; memory p·e floats per chunk.
+/// Non-causal form: S = Kᵀ·V, O = Q·S per head, 4·p·e FLOPs per token.
+struct ChunkedLinearAttention {
+    let heads: Int
+    let length: Int
+    let keyWidth: Int
+    let valueWidth: Int
+    let causal: Bool
+    let chunk: Int
+    let threads: Int
+
+    init(heads: Int, length: Int, keyWidth: Int, valueWidth: Int, causal: Bool, chunk: Int = 64,
+         threads: Int = Parallelism.defaultThreads) {
+        self.heads = heads
+        self.length = length
+        self.keyWidth = keyWidth
+        self.valueWidth = valueWidth
+        self.causal = causal
+        self.chunk = chunk
+        self.threads = threads
+    }
+
+    var chunkCount: Int { (length + chunk - 1) / chunk }
+    func rows(_ c: Int) -> Range<Int> { c * chunk ..< min(length, (c + 1) * chunk) }
+
+    /// Forward FLOPs per token and head (see the type's notes).
+    static func flops(keyWidth p: Int, valueWidth e: Int, causal: Bool, chunk: Int = 64) -> Double {
+        Double(4 * p * e + (causal ? 2 * chunk * (p + e) : 0))
+    }
+
+    /// Writes o `[G, N, e]`.
+    func forward(_ x: LinearAttentionInputs, output o: UnsafeMutablePointer<Float>) {
+        let (n, p, e) = (length, keyWidth, valueWidth)
+        guard causal else {
+            let states = UnsafeMutablePointer<Float>.allocate(capacity: heads * p * e)
+            defer { states.deallocate() }
+            batchedGEMM(count: heads, transposeA: true, m: p, n: e, k: n, a: x.k, lda: p, strideA: n * p,
+                        b: x.v, ldb: e, strideB: n * e, c: states, ldc: e, strideC: p * e, threads: threads)
+            batchedGEMM(count: heads, m: n, n: e, k: p, a: x.q, lda: p, strideA: n * p,
+                        b: states, ldb: e, strideB: p * e, c: o, ldc: e, strideC: n * e, threads: threads)
+            return
+        }
+        let chunks = chunkCount
+        let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
+        defer { states.free() }
+        withChunkScratch { scratch in
+            parallelForWorkers(heads * chunks, threads: threads) { item, worker in
+                let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
+                let r = rows(c), s = scratch(worker)
+                let ops = operands(x, head: g, chunk: c, scratch: s)
+                let v = x.v + (g * n + r.lowerBound) * e
+                gemm(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: v, ldb: e,
+                     c: states.state(g, c), ldc: e, threads: 1)
+                states.setDecay(g, c, from: ops)
+                maskedScores(ops.queries, ops.keys, count: r.count, into: s.scores)
+                gemm(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: v, ldb: e,
+                     c: o + (g * n + r.lowerBound) * e, ldc: e, threads: 1)
+            }
+        }
+        states.scan(reverse: false, threads: threads)
+        withChunkScratch { scratch in
+            parallelForWorkers(heads * chunks, threads: threads) { item, worker in
+                let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
+                guard c > 0 else { return }
+                let r = rows(c)
+                let ops = operands(x, head: g, chunk: c, scratch: scratch(worker))
+                gemm(m: r.count, n: e, k: p, a: ops.queries, lda: p, b: states.state(g, c), ldb: e,
+                     beta: 1, c: o + (g * n + r.lowerBound) * e, ldc: e, threads: 1)
+            }
+        }
+    }
+
+    /// `scores[i, j] = q̃_i·k̃_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C).
+    func maskedScores(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, count: Int,
+                      into scores: UnsafeMutablePointer<Float>) {
+        gemm(transposeB: true, m: count, n: count, k: keyWidth, a: q, lda: keyWidth, b: k, ldb: keyWidth,
+             c: scores, ldc: chunk, threads: 1)
+        zeroAboveDiagonal(scores, count: count)
+    }
+
+    func zeroAboveDiagonal(_ scores: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count where i + 1 < count {
+            (scores + i * chunk + i + 1).update(repeating: 0, count: count - i - 1)
+        }
+    }
+
+    /// The chunk's q̃, k̃, k̂ `[L, p]`: pointers into q and k when there is no decay, else computed into
+    /// `scratch` together with e^{b}, e^{−b}, e^{b_last − b}.
+    func operands(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch) -> ChunkOperands {
+        let r = rows(c), p = keyWidth, count = r.count * p
+        let base = (g * length + r.lowerBound) * p
+        let (q, k) = (x.q + base, x.k + base)
+        guard let logDecay = x.logDecay else {
+            return ChunkOperands(queries: q, keys: k, keysTail: k, decay: nil)
+        }
+        let b = s.cumulative
+        b.update(from: logDecay + base, count: count)
+        for i in 1..<max(1, r.count) {
+            zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
+        }
+        Kernels.exp(b, s.expB, count: count)
+        zipLanes(b, b, into: s.extra, count: count) { x, _ in -x }
+        Kernels.exp(s.extra, s.expNegB, count: count)
+        let last = UnsafePointer(b + (r.count - 1) * p)
+        for i in 0..<r.count {
+            zipLanes(last, b + i * p, into: s.extra + i * p, count: p) { $0 - $1 }
+        }
+        Kernels.exp(s.extra, s.expTail, count: count)
+        zipLanes(q, s.expB, into: s.queries, count: count) { $0 * $1 }
+        zipLanes(k, s.expNegB, into: s.keys, count: count) { $0 * $1 }
+        zipLanes(k, s.expTail, into: s.keysTail, count: count) { $0 * $1 }
+        return ChunkOperands(queries: s.queries, keys: s.keys, keysTail: s.keysTail,
+                             decay: ChunkDecay(expB: s.expB, expNegB: s.expNegB, expTail: s.expTail,
+                                               last: s.expB + (r.count - 1) * p))
+    }
+
+    /// Runs `body` with a function giving each worker its own `ChunkScratch`.
+    func withChunkScratch(_ body: ((Int) -> ChunkScratch) -> Void) {
+        let workers = max(1, min(threads, heads * chunkCount))
+        let perWorker = chunk * chunk + 8 * chunk * keyWidth
+        let memory = UnsafeMutablePointer<Float>.allocate(capacity: workers * perWorker)
+        defer { memory.deallocate() }
+        body { worker in ChunkScratch(memory + worker * perWorker, chunk: chunk, keyWidth: keyWidth) }
+    }
+}
+
+/// Base pointers of the engine's inputs (see `ChunkedLinearAttention` for shapes).
+struct LinearAttentionInputs {
+    let q: UnsafePointer<Float>
+    let k: UnsafePointer<Float>
+    let v: UnsafePointer<Float>
+    let logDecay: UnsafePointer<Float>?
+}
+
+/// One chunk's q̃, k̃, k̂ and, with decay, its factors `[L, p]` and e^{b_last} `[p]`.
+struct ChunkOperands {
+    let queries: UnsafePointer<Float>
+    let keys: UnsafePointer<Float>
+    let keysTail: UnsafePointer<Float>
+    let decay: ChunkDecay?
+}
+
+struct ChunkDecay {
+    let expB: UnsafePointer<Float>
+    let expNegB: UnsafePointer<Float>
+    let expTail: UnsafePointer<Float>
+    let last: UnsafePointer<Float>
+}
+
+/// One worker's buffers: a C×C score tile and eight C×p blocks.
+struct ChunkScratch {
+    let scores, cumulative, expB, expNegB, expTail, queries, keys, keysTail, extra: UnsafeMutablePointer<Float>
+
+    init(_ base: UnsafeMutablePointer<Float>, chunk: Int, keyWidth: Int) {
+        let block = chunk * keyWidth
+        scores = base
+        let blocks = base + chunk * chunk
+        (cumulative, expB, expNegB, expTail) = (blocks, blocks + block, blocks + 2 * block, blocks + 3 * block)
+        (queries, keys, keysTail, extra) = (blocks + 4 * block, blocks + 5 * block, blocks + 6 * block, blocks + 7 * block)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Kernels
+
+/// `gla` and `retnet` (fla-org/flash-linear-attention `fla/ops/{gla,retention}/naive.py`), causal only:
+///
+///     S_t = diag(α_t)·S_{t−1} + k_tᵀ·v_t,   o_t = (scale·q_t)·S_t,   scale default 1/√D.
+///
+/// - RetNet: α_t = γ_h for every token and channel, γ_h = 1 − 2^{−5−h} for head h of H (no parameters).
+/// - GLA: the decay is data-dependent per (token, key channel). This layer's parameterisation takes the
+///   gate logits from the keys themselves, log α_t = logσ(k_t)/16 (16 is GLA's `gate_logit_normalizer`),
+///   so the mixer stays a function of Q, K, V and its gradient flows into K through the gate as well.
+///
+/// Runs on `ChunkedLinearAttention` with the decay; the chunk (64, 16, 4 or 1 tokens) is the largest whose
+/// summed log-decay stays above −80, so the e^{±b} split never overflows (down to log α ≈ −80 per token,
+/// i.e. GLA keys above ≈ −1280). State per head D² floats; cost per token ≈ 2·C·2D + 4·D² FLOPs.
+struct DecayedLinearMixer: TokenMixer {
+    let descriptor: MixerDescription
+
+    /// GLA's gate_logit_normalizer.
+    static let gateNormalizer: Float = 16
+
+    func stateBytes(n: Int, d: Int) -> Int { d * d * 4 }
+
+    func flops(n: Int, d: Int) -> Double { ChunkedLinearAttention.flops(keyWidth: d, valueWidth: d, causal: true) }
+
+    func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
+        let shape = try checkedShape(queries: queries, keys: keys, values: values)
+        let (scaled, logDecay) = (scaledQueries(queries, shape), logDecay(keys, shape))
+        let engine = engine(shape, logDecay: logDecay)
+        var output = Tensor<Float>(zeros: queries.shape)
+        withInputs(scaled, keys, values, logDecay) { inputs in
+            output.withUnsafeMutableBufferPointer { engine.forward(inputs, output: $0.baseAddress!) }
+        }
+        return MixerForward(output: output)
+    }
+
+    func backward(
+        queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
+    ) throws -> MixerGradients {
+        let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
+        let (scaled, logDecay) = (scaledQueries(queries, shape), logDecay(keys, shape))
+        let engine = engine(shape, logDecay: logDecay)
+        var (dq, dk, dv) = (Tensor<Float>(zeros: queries.shape), Tensor<Float>(zeros: keys.shape), Tensor<Float>(zeros: values.shape))
+        let gated = descriptor.kind == .gla
+        var dLogDecay = Tensor<Float>(zeros: gated ? keys.shape : [0])
+        withInputs(scaled, keys, values, logDecay) { inputs in
+            gradOutput.withUnsafeBufferPointer { dO in
+                dq.withUnsafeMutableBufferPointer { dq in
+                    dk.withUnsafeMutableBufferPointer { dk in
+                        dv.withUnsafeMutableBufferPointer { dv in
+                            dLogDecay.withUnsafeMutableBufferPointer { dg in
+                                engine.backward(inputs, gradOutput: dO.baseAddress!, gradients: LinearAttentionGradients(
+                                    q: dq.baseAddress!, k: dk.baseAddress!, v: dv.baseAddress!,
+                                    logDecay: gated ? dg.baseAddress! : nil))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let scale = descriptor.scale(headDimension: shape.headDimension)
+        dq.withUnsafeMutableBufferPointer { dq in
+            zipLanes(dq.baseAddress!, dq.baseAddress!, into: dq.baseAddress!, count: dq.count) { x, _ in x * MixerVector(repeating: scale) }
+        }
+        if gated {
+            // d log α / dk = σ(−k)/16.
+            keys.withUnsafeBufferPointer { k in
+                dLogDecay.withUnsafeBufferPointer { dg in
+                    dk.withUnsafeMutableBufferPointer { dk in
+                        for i in 0..<dk.count {
+                            dk[i] += dg[i] / (1 + Foundation.exp(k[i])) / Self.gateNormalizer
+                        }
+                    }
+                }
+            }
+        }
+        return MixerGradients(queries: dq, keys: dk, values: dv)
+    }
+
+    func scaledQueries(_ queries: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let scale = descriptor.scale(headDimension: shape.headDimension)
+        var scaled = queries
+        scaled.withUnsafeMutableBufferPointer { q in
+            zipLanes(q.baseAddress!, q.baseAddress!, into: q.baseAddress!, count: q.count) { x, _ in x * MixerVector(repeating: scale) }
+        }
+        return scaled
+    }
+
+    /// log α `[B·H, N, D]`: log γ_h (RetNet) or logσ(k)/16 (GLA).
+    func logDecay(_ keys: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let perHead = shape.length * shape.headDimension
+        var result = Tensor<Float>(zeros: [shape.flatHeads, shape.length, shape.headDimension])
+        if descriptor.kind == .retnet {
+            result.withUnsafeMutableBufferPointer { out in
+                for g in 0..<shape.flatHeads {
+                    let gamma = Self.retentionDecay(head: g % shape.heads)
+                    (out.baseAddress! + g * perHead).update(repeating: Float(Foundation.log(gamma)), count: perHead)
+                }
+            }
+            return result
+        }
+        keys.withUnsafeBufferPointer { k in
+            result.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count {
+                    let x = k[i]
+                    out[i] = (min(x, 0) - Foundation.log1p(Foundation.exp(-abs(x)))) / Self.gateNormalizer
+                }
+            }
+        }
+        return result
+    }
+
+    /// RetNet's γ_h = 1 − 2^{−5−h}.
+    static func retentionDecay(head h: Int) -> Double { 1 - Foundation.pow(2, -5 - Double(h)) }
+
+    /// The engine with the largest chunk (64, 16, 4, 1) whose summed decay stays above −80.
+    func engine(_ shape: MixerShape, logDecay: Tensor<Float>) -> ChunkedLinearAttention {
+        let steepest = -(logDecay.withUnsafeBufferPointer { $0.min() } ?? 0)
+        let chunk = [64, 16, 4].first { Float($0) * steepest <= 80 } ?? 1
+        return ChunkedLinearAttention(heads: shape.flatHeads, length: shape.length, keyWidth: shape.headDimension,
+                                      valueWidth: shape.headDimension, causal: true, chunk: chunk)
+    }
+
+    private func withInputs(
+        _ q: Tensor<Float>, _ k: Tensor<Float>, _ v: Tensor<Float>, _ logDecay: Tensor<Float>,
+        _ body: (LinearAttentionInputs) -> Void
+    ) {
+        q.withUnsafeBufferPointer { q in
+            k.withUnsafeBufferPointer { k in
+                v.withUnsafeBufferPointer { v in
+                    logDecay.withUnsafeBufferPointer { g in
+                        body(LinearAttentionInputs(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, logDecay: g.baseAddress!))
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Kernels
+
+/// Linear attention's map (Katharopoulos et al. 2020): φ(x) = elu(x) + 1, i.e. x + 1 for x > 0 and eˣ
+/// otherwise; r = D, ε = 1e−6 as in fast-transformers. No scale (it is ignored).
+/// dφ/dx = 1 for x > 0, else eˣ = φ(x).
+struct EluFeatureMap: FeatureMap {
+    func width(headDimension d: Int) -> Int { d }
+    var epsilon: Float { 1e-6 }
+    func flops(headDimension d: Int) -> Double { Double(2 * d) }
+
+    func apply(_ x: UnsafePointer<Float>, rows: Int, d: Int, scale: Float, into out: UnsafeMutablePointer<Float>) {
+        let count = rows * d
+        zipLanes(x, x, into: out, count: count) { x, _ in x.replacing(with: 0, where: x .> 0) }
+        Kernels.exp(out, out, count: count)
+        zipLanes(x, out, into: out, count: count) { x, e in e.replacing(with: x + 1, where: x .> 0) }
+    }
+
+    func backward(_ x: UnsafePointer<Float>, features: UnsafePointer<Float>, gradFeatures: UnsafePointer<Float>,
+                  rows: Int, d: Int, scale: Float, into dx: UnsafeMutablePointer<Float>) {
+        let count = rows * d
+        zipLanes(x, features, into: dx, count: count) { x, phi in phi.replacing(with: 1, where: x .> 0) }
+        multiplyInto(gradFeatures, dx, count: count)
+    }
+}

@@ -1,0 +1,98 @@
+import Kernels
+
+/// `linear`, `based` and `polynomial`: kernelised attention with a fixed feature map (see
+/// `NormalizedFeatureAttention`), causal or not.
+///
+/// Forward: φ(Q), φ(K) `[B·H, N, r]` (parallel over row blocks), then the chunked numerator/denominator.
+/// Backward recomputes the features (r can be large: Based at D = 64 has r = 4161) and maps dφ back to dQ, dK.
+/// State per head r·(D + 1) floats; cost per token `ChunkedLinearAttention.flops(r, D)` + 4·r + 2·φ.
+struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
+    let descriptor: MixerDescription
+    let featureMap: Map
+
+    func stateBytes(n: Int, d: Int) -> Int { ((try? featureMap.width(headDimension: d)) ?? 0) * (d + 1) * 4 }
+
+    func flops(n: Int, d: Int) -> Double {
+        let r = (try? featureMap.width(headDimension: d)) ?? 0
+        return ChunkedLinearAttention.flops(keyWidth: r, valueWidth: d, causal: descriptor.causal) + Double(4 * r)
+            + 2 * featureMap.flops(headDimension: d)
+    }
+
+    func attention(_ shape: MixerShape) throws -> NormalizedFeatureAttention {
+        NormalizedFeatureAttention(
+            heads: shape.flatHeads, length: shape.length, features: try featureMap.width(headDimension: shape.headDimension),
+            headDimension: shape.headDimension, causal: descriptor.causal, epsilon: featureMap.epsilon)
+    }
+
+    func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
+        let shape = try checkedShape(queries: queries, keys: keys, values: values)
+        let attention = try attention(shape)
+        let flat = [shape.flatHeads, shape.length, shape.headDimension]
+        let (output, denominator) = attention.forward(
+            phiQ: features(queries, shape), phiK: features(keys, shape), values: values.reshaped(flat))
+        return MixerForward(output: output.reshaped(queries.shape), saved: [denominator])
+    }
+
+    func backward(
+        queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
+    ) throws -> MixerGradients {
+        let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
+        let attention = try attention(shape)
+        let flat = [shape.flatHeads, shape.length, shape.headDimension]
+        let (phiQ, phiK) = (features(queries, shape), features(keys, shape))
+        let grads = attention.backward(
+            phiQ: phiQ, phiK: phiK, values: values.reshaped(flat), output: forward.output.reshaped(flat),
+            denominator: forward.saved[0], gradOutput: gradOutput.reshaped(flat))
+        return MixerGradients(
+            queries: inputGradient(queries, phiQ, grads.phiQ, shape), keys: inputGradient(keys, phiK, grads.phiK, shape),
+            values: grads.values.reshaped(values.shape))
+    }
+
+    /// φ(x) `[B·H, N, r]`.
+    func features(_ x: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let (d, scale) = (shape.headDimension, descriptor.scale(headDimension: shape.headDimension))
+        let r = (try? featureMap.width(headDimension: d)) ?? 0
+        var out = Tensor<Float>(zeros: [shape.flatHeads, shape.length, r])
+        x.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { out in
+                let (x, out) = (x.baseAddress!, out.baseAddress!)
+                forEachRowBlock(rows: shape.flatHeads * shape.length) { rows in
+                    featureMap.apply(x + rows.lowerBound * d, rows: rows.count, d: d, scale: scale,
+                                     into: out + rows.lowerBound * r)
+                }
+            }
+        }
+        return out
+    }
+
+    /// dx shaped like x, from dφ.
+    func inputGradient(_ x: Tensor<Float>, _ phi: Tensor<Float>, _ gradPhi: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let (d, r) = (shape.headDimension, phi.shape[2])
+        let scale = descriptor.scale(headDimension: d)
+        var dx = Tensor<Float>(zeros: x.shape)
+        x.withUnsafeBufferPointer { x in
+            phi.withUnsafeBufferPointer { phi in
+                gradPhi.withUnsafeBufferPointer { gradPhi in
+                    dx.withUnsafeMutableBufferPointer { dx in
+                        let (x, phi, gradPhi, dx) = (x.baseAddress!, phi.baseAddress!, gradPhi.baseAddress!, dx.baseAddress!)
+                        forEachRowBlock(rows: shape.flatHeads * shape.length) { rows in
+                            featureMap.backward(
+                                x + rows.lowerBound * d, features: phi + rows.lowerBound * r,
+                                gradFeatures: gradPhi + rows.lowerBound * r, rows: rows.count, d: d, scale: scale,
+                                into: dx + rows.lowerBound * d)
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// Runs `body` on blocks of 64 rows of `0..<rows`, in parallel.
+func forEachRowBlock(rows: Int, _ body: (Range<Int>) -> Void) {
+    let block = 64
+    parallelFor((rows + block - 1) / block) { i in
+        body(i * block ..< min(rows, (i + 1) * block))
+    }
+}

@@ -1,0 +1,107 @@
+import Kernels
+
+/// Kernelised attention from explicit features, the form linear, Based, Performer and the polynomial
+/// method share:
+///
+///     o_i = Σ_{j visible from i} (φq_i·φk_j)·v_j / (φq_i·z_i + ε),   z_i = Σ_{j visible from i} φk_j
+///
+/// over G = B·H heads: φq, φk `[G, N, r]`, v and o `[G, N, D]`. The numerator is one `ChunkedLinearAttention`
+/// pass; the denominator's feature sums z are `RunningSums` (2·r FLOPs per token).
+/// Cost per token and head: `ChunkedLinearAttention.flops(keyWidth: r, valueWidth: D)` + 4·r; state r·(D + 1).
+struct NormalizedFeatureAttention {
+    let heads: Int, length: Int, features: Int, headDimension: Int
+    let causal: Bool
+    let epsilon: Float
+
+    var engine: ChunkedLinearAttention {
+        ChunkedLinearAttention(heads: heads, length: length, keyWidth: features, valueWidth: headDimension, causal: causal)
+    }
+
+    var sums: RunningSums { RunningSums(heads: heads, length: length, width: features) }
+
+    /// Output `[G, N, D]` and the denominators `[G, N]` (ε included).
+    func forward(phiQ: Tensor<Float>, phiK: Tensor<Float>, values: Tensor<Float>) -> (output: Tensor<Float>, denominator: Tensor<Float>) {
+        let (n, d, r) = (length, headDimension, features)
+        var output = Tensor<Float>(zeros: [heads, n, d])
+        var denominator = Tensor<Float>(zeros: [heads, n])
+        phiQ.withUnsafeBufferPointer { q in
+            phiK.withUnsafeBufferPointer { k in
+                values.withUnsafeBufferPointer { v in
+                    output.withUnsafeMutableBufferPointer { o in
+                        denominator.withUnsafeMutableBufferPointer { den in
+                            let (q, o, den) = (q.baseAddress!, o.baseAddress!, den.baseAddress!)
+                            engine.forward(LinearAttentionInputs(q: q, k: k.baseAddress!, v: v.baseAddress!, logDecay: nil),
+                                           output: o)
+                            sums.run(k.baseAddress!, weights: nil, direction: causal ? .prefix : .total) { g, t, z in
+                                let row = g * n + t
+                                den[row] = dotProduct(q + row * r, z, count: r) + epsilon
+                                let inverse = MixerVector(repeating: 1 / den[row])
+                                zipLanes(o + row * d, o + row * d, into: o + row * d, count: d) { x, _ in x * inverse }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (output, denominator)
+    }
+
+    /// dφq, dφk `[G, N, r]` and dV `[G, N, D]`. The numerator's gradient dO_i/den_i goes through the
+    /// engine's backward pass; the denominator's, dden_i = −(dO_i·o_i)/den_i, adds dden_i·z_i to dφq_i and
+    /// Σ_{i sees j} dden_i·φq_i to dφk_j.
+    func backward(
+        phiQ: Tensor<Float>, phiK: Tensor<Float>, values: Tensor<Float>, output: Tensor<Float>,
+        denominator: Tensor<Float>, gradOutput: Tensor<Float>
+    ) -> (phiQ: Tensor<Float>, phiK: Tensor<Float>, values: Tensor<Float>) {
+        let (n, d, r) = (length, headDimension, features)
+        var gradNumerator = gradOutput
+        var gradDenominator = Tensor<Float>(zeros: [heads, n])
+        gradOutput.withUnsafeBufferPointer { dO in
+            output.withUnsafeBufferPointer { o in
+                denominator.withUnsafeBufferPointer { den in
+                    gradNumerator.withUnsafeMutableBufferPointer { g in
+                        gradDenominator.withUnsafeMutableBufferPointer { dden in
+                            for row in 0..<(heads * n) {
+                                let inverse = 1 / den[row]
+                                dden[row] = -dotProduct(dO.baseAddress! + row * d, o.baseAddress! + row * d, count: d) * inverse
+                                let scale = MixerVector(repeating: inverse)
+                                zipLanes(g.baseAddress! + row * d, g.baseAddress! + row * d, into: g.baseAddress! + row * d,
+                                         count: d) { x, _ in x * scale }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var gradQ = Tensor<Float>(zeros: phiQ.shape), gradK = Tensor<Float>(zeros: phiK.shape)
+        var gradValues = Tensor<Float>(zeros: values.shape)
+        phiQ.withUnsafeBufferPointer { q in
+            phiK.withUnsafeBufferPointer { k in
+                values.withUnsafeBufferPointer { v in
+                    gradNumerator.withUnsafeBufferPointer { dNum in
+                        gradDenominator.withUnsafeBufferPointer { dden in
+                            gradQ.withUnsafeMutableBufferPointer { dq in
+                                gradK.withUnsafeMutableBufferPointer { dk in
+                                    gradValues.withUnsafeMutableBufferPointer { dv in
+                                        let (dq, dk, dden) = (dq.baseAddress!, dk.baseAddress!, dden.baseAddress!)
+                                        engine.backward(
+                                            LinearAttentionInputs(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, logDecay: nil),
+                                            gradOutput: dNum.baseAddress!,
+                                            gradients: LinearAttentionGradients(q: dq, k: dk, v: dv.baseAddress!, logDecay: nil))
+                                        sums.run(k.baseAddress!, weights: nil, direction: causal ? .prefix : .total) { g, t, z in
+                                            addScaled(z, dden[g * n + t], into: dq + (g * n + t) * r, count: r)
+                                        }
+                                        sums.run(q.baseAddress!, weights: dden, direction: causal ? .suffix : .total) { g, t, w in
+                                            addScaled(w, 1, into: dk + (g * n + t) * r, count: r)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (gradQ, gradK, gradValues)
+    }
+}

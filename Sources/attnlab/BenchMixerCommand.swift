@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Mixers
+
+struct BenchMixerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mixer",
+        abstract: "Time a token mixer forward (and backward): seconds, GFLOP/s from the mixer's own FLOP count, state, peak memory.",
+        discussion: """
+            FLOPs are the mixer's `flops(n:d:)` per token × N × B·H (as performed: chunked causal forms count \
+            whole 64×64 chunks); the backward pass is counted as 2.5× the forward FLOPs. Inputs are N(0, 1).
+            """)
+
+    @Option(help: "The mixer: \(MixerKind.allCases.map(\.rawValue).joined(separator: ", ")).") var mixer: MixerKind
+    @Option(help: "Sequence length N.") var seq: Int
+    @Option(help: "Heads H.") var heads: Int = 1
+    @Option(help: "Head dimension D.") var headDim: Int = 64
+    @Option(help: "Batch size B.") var batch: Int = 1
+    @Flag(help: "Causal.") var causal = false
+    @Flag(help: "Also time the backward pass.") var backward = false
+    @Option(help: "Window width (window).") var window: Int?
+    @Option(help: "Random features (performer) or projected length (linformer).") var features: Int?
+    @Option(help: "Polynomial degree.") var degree: Int?
+    @Option(help: "Nyström landmarks (divide N).") var landmarks: Int?
+    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(help: "Timed repetitions; the median is reported.") var `repeat`: Int = 3
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func validate() throws {
+        guard seq >= 1, heads >= 1, headDim >= 1, batch >= 1 else {
+            throw ValidationError("--seq, --heads, --head-dim and --batch must be at least 1")
+        }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        let descriptor = MixerDescription(kind: mixer, features: features, degree: degree, window: window,
+                                          landmarks: landmarks, seed: seed, causal: causal)
+        do {
+            try measure(try descriptor.makeMixer())
+        } catch let error as MixerError {
+            throw CommandError("\(error)")
+        }
+    }
+
+    private func measure(_ token: any TokenMixer) throws {
+        let shape = [batch, heads, seq, headDim]
+        let (q, k, v) = (Tensor<Float>.normal(shape, seed: 1), Tensor<Float>.normal(shape, seed: 2), Tensor<Float>.normal(shape, seed: 3))
+        var forward = try token.forward(queries: q, keys: k, values: v)  // warm-up, and the errors surface here
+        let seconds = median(timeRepeated(`repeat`) { forward = (try? token.forward(queries: q, keys: k, values: v)) ?? forward })
+        var backwardSeconds: Double?
+        if backward {
+            let gradOutput = Tensor<Float>.normal(shape, seed: 4)
+            _ = try token.backward(queries: q, keys: k, values: v, forward: forward, gradOutput: gradOutput)
+            backwardSeconds = median(timeRepeated(`repeat`) {
+                _ = try? token.backward(queries: q, keys: k, values: v, forward: forward, gradOutput: gradOutput)
+            })
+        }
+        let flops = token.flops(n: seq, d: headDim) * Double(seq * batch * heads)
+        let peak = MachinePeak.measureGFLOPS()
+        let result = MixerBenchResult(
+            mixer: mixer.rawValue, batch: batch, heads: heads, seq: seq, headDim: headDim, causal: causal,
+            seconds: seconds, gflops: flops / seconds / 1e9, peakGFLOPS: peak, backwardSeconds: backwardSeconds,
+            backwardGFLOPS: backwardSeconds.map { 2.5 * flops / $0 / 1e9 },
+            stateBytes: token.stateBytes(n: seq, d: headDim) * batch * heads, maxRSSBytes: peakResidentBytes())
+        if json {
+            print(try JSONOutput.string(result))
+            return
+        }
+        var line = "mixer \(mixer.rawValue) B=\(batch) H=\(heads) N=\(seq) D=\(headDim)\(causal ? " causal" : ""): "
+            + "forward \(format(seconds * 1e3, digits: 2)) ms, \(format(result.gflops, digits: 1)) GFLOP/s "
+            + "(\(format(100 * result.gflops / peak, digits: 1))% of \(format(peak, digits: 1)))"
+        if let backwardSeconds, let gflops = result.backwardGFLOPS {
+            line += "; backward \(format(backwardSeconds * 1e3, digits: 2)) ms, \(format(gflops, digits: 1)) GFLOP/s"
+        }
+        print(line + "; state \(result.stateBytes) bytes; peak RSS \(format(Double(result.maxRSSBytes) / 1_048_576, digits: 1)) MiB")
+    }
+}
+
+struct MixerBenchResult: Codable {
+    let mixer: String
+    let batch, heads, seq, headDim: Int
+    let causal: Bool
+    let seconds, gflops, peakGFLOPS: Double
+    let backwardSeconds, backwardGFLOPS: Double?
+    let stateBytes, maxRSSBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case mixer, batch, heads, seq, causal, seconds, gflops
+        case headDim = "head_dim", peakGFLOPS = "peak_gflops", backwardSeconds = "backward_seconds"
+        case backwardGFLOPS = "backward_gflops", stateBytes = "state_bytes", maxRSSBytes = "max_rss_bytes"
+    }
+}

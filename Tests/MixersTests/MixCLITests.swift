@@ -1,0 +1,112 @@
+import Formats
+import Foundation
+import Kernels
+import Testing
+@testable import Mixers
+
+/// `attnlab mix` and `attnlab bench mixer` run as processes (the binary `swift build` puts next to the tests).
+@Suite("attnlab mix and bench mixer as processes")
+struct MixCLITests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-mix-\(UUID().uuidString)")
+
+    init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Writes q, k, v `shape` (float64) and returns the arguments naming them.
+    func writeInputs(_ shape: [Int], seed: UInt64 = 1) throws -> (arguments: [String], inputs: (Tensor<Float>, Tensor<Float>, Tensor<Float>)) {
+        let (q, k, v) = randomInputs(shape, seed: seed)
+        for (name, tensor) in [("q", q), ("k", k), ("v", v)] {
+            try NumpyFile.write(NDArray(shape: shape, doubles: tensor.elements.map(Double.init)),
+                                to: URL(fileURLWithPath: path("\(name).npy")), overwrite: true)
+        }
+        return (["--queries", path("q.npy"), "--keys", path("k.npy"), "--values", path("v.npy")], (q, k, v))
+    }
+
+    @Test func mixWritesTheLibraryOutputInTheInputDtype() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (arguments, (q, k, v)) = try writeInputs([2, 9, 4])
+        let run = try runAttnlab(["mix", "--mixer", "linear", "--causal", "--output", path("o.npy")] + arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        let written = try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("o.npy")))
+        #expect(written.dtype == .float64 && written.shape == [2, 9, 4])
+        let expected = try MixerDescription(kind: .linear, causal: true).makeMixer().forward(queries: q, keys: k, values: v).output
+        #expect(written.doubles() == expected.elements.map(Double.init))
+    }
+
+    @Test(arguments: [
+        (["--mixer", "nystrom", "--landmarks", "4"], "Error: landmarks 4 do not divide the sequence length N = 9"),
+        (["--mixer", "polynomial", "--degree", "0"], "Error: degree must be at least 1, got 0"),
+        (["--mixer", "performer", "--features", "0"], "Error: features must be at least 1, got 0"),
+        (["--mixer", "linformer", "--causal"], "Error: linformer is not causal: it mixes the whole sequence at once; drop causal"),
+        (["--mixer", "window", "--causal", "--window", "0"], "Error: window must be at least 1, got 0"),
+        (["--mixer", "retnet"], "Error: retnet is causal by construction (each token sees only the past); pass causal"),
+    ])
+    func badOptionsFailWithOneLineAndWriteNothing(options: [String], message: String) throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (arguments, _) = try writeInputs([2, 9, 4])
+        let run = try runAttnlab(["mix", "--output", path("o.npy")] + options + arguments)
+        #expect(run.status != 0)
+        #expect(run.standardError.trimmingCharacters(in: .newlines) == message)
+        #expect(!FileManager.default.fileExists(atPath: path("o.npy")))
+    }
+
+    @Test func badFilesFailLikeAttention() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (arguments, _) = try writeInputs([50, 16])
+        let rank = try runAttnlab(["mix", "--mixer", "exact", "--output", path("o.npy")] + arguments)
+        #expect(rank.standardError.trimmingCharacters(in: .newlines)
+                == "Error: queries has shape [50, 16] (rank 2); expected [H, N, D] or [B, H, N, D]")
+        #expect(rank.status != 0 && !FileManager.default.fileExists(atPath: path("o.npy")))
+        let (good, _) = try writeInputs([1, 2, 5, 3])
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: path("o.npy")))
+        let existing = try runAttnlab(["mix", "--mixer", "exact", "--output", path("o.npy")] + good)
+        #expect(existing.status != 0 && existing.standardError.contains("already exists; pass --force"))
+        #expect(try String(contentsOfFile: path("o.npy"), encoding: .utf8) == "keep")
+        let forced = try runAttnlab(["mix", "--mixer", "exact", "--force", "--output", path("o.npy")] + good)
+        #expect(forced.status == 0, "\(forced.standardError)")
+    }
+
+    @Test func benchMixerPrintsTheJSONKeys() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runAttnlab(["bench", "mixer", "--mixer", "gla", "--seq", "256", "--head-dim", "16", "--causal",
+                                  "--backward", "--repeat", "1", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+        for key in ["seconds", "backward_seconds", "gflops", "state_bytes", "max_rss_bytes"] {
+            #expect(object?[key] is NSNumber, "missing \(key)")
+        }
+        #expect(object?["state_bytes"] as? Int == 16 * 16 * 4)
+    }
+}
+
+struct ProcessResult {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+}
+
+/// Runs the built `attnlab` (beside the test bundle, else `.build/debug`) with output captured in files.
+func runAttnlab(_ arguments: [String]) throws -> ProcessResult {
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let candidates = [
+        Bundle.main.bundleURL.deletingLastPathComponent(), URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        packageRoot.appendingPathComponent(".build/debug"),
+    ].map { $0.appendingPathComponent("attnlab") }
+    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "attnlab not built")
+    let capture = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: capture, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: capture) }
+    let (out, err) = (capture.appendingPathComponent("stdout"), capture.appendingPathComponent("stderr"))
+    try Data().write(to: out)
+    try Data().write(to: err)
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    process.standardError = try FileHandle(forWritingTo: err)
+    try process.run()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, standardOutput: try String(contentsOf: out, encoding: .utf8),
+                         standardError: try String(contentsOf: err, encoding: .utf8))
+}
