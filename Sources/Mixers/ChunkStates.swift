@@ -52,7 +52,7 @@ struct ChunkStates {
                         for lane in 0..<width { row[lane] = running[lane] }
                     }
                     let d = decays.map { $0[(g * chunks + c) * p + a] } ?? 1
-                    running = own.addingProduct(MixerVector(repeating: d), running)
+                    running = multiplyAdd(MixerVector(repeating: d), running, own)
                 }
                 j += width
             }

@@ -74,17 +74,30 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         switch kind {
         case .window:
             guard let window else { throw MixerError.invalidParameter("window needs a width (window ≥ 1)") }
-            guard window >= 1 else { throw MixerError.invalidParameter("window must be at least 1, got \(window)") }
+            guard (1...Self.largestWindow).contains(window) else {
+                throw MixerError.invalidParameter("window must be in 1…\(Self.largestWindow), got \(window)")
+            }
         case .performer, .linformer:
-            guard featureCount >= 1 else { throw MixerError.invalidParameter("features must be at least 1, got \(featureCount)") }
+            guard (1...Self.largestFeatureCount).contains(featureCount) else {
+                throw MixerError.invalidParameter("features must be in 1…\(Self.largestFeatureCount), got \(featureCount)")
+            }
         case .polynomial:
-            guard polynomialDegree >= 1 else { throw MixerError.invalidParameter("degree must be at least 1, got \(polynomialDegree)") }
+            guard (1...Self.largestDegree).contains(polynomialDegree) else {
+                throw MixerError.invalidParameter("degree must be in 1…\(Self.largestDegree), got \(polynomialDegree)")
+            }
         case .nystrom:
             guard landmarkCount >= 1 else { throw MixerError.invalidParameter("landmarks must be at least 1, got \(landmarkCount)") }
         case .exact, .linear, .based, .gla, .retnet:
             break
         }
     }
+
+    /// Largest accepted window (the attention masks compare 32-bit positions).
+    public static let largestWindow = Int(Int32.max)
+    /// Largest accepted random-feature or projection count (a [features, D] or [features, N] matrix).
+    public static let largestFeatureCount = 1 << 16
+    /// Largest accepted polynomial degree (the feature count C(D+g, g) is capped separately).
+    public static let largestDegree = 16
 
     /// The mixer this describes.
     public func makeMixer() throws -> any TokenMixer {

@@ -1,7 +1,8 @@
-/// The one place that names the SIMD vector the mixers' elementwise loops use: `SIMD8<Float>` is one AVX2
-/// register on the machines this is tuned for. Switch it here (or to Kernels' width typealias once
-/// there is one) and every loop below follows.
-typealias MixerVector = SIMD8<Float>
+import Kernels
+
+/// The SIMD vector the mixers' elementwise loops use: one native register of the build's instruction
+/// set (Kernels' `FloatVector`: 16 floats on AVX-512, 8 on AVX2, 4 on SSE/NEON).
+typealias MixerVector = FloatVector
 
 /// Lanes of `MixerVector`.
 let mixerLanes = MixerVector.scalarCount
@@ -47,7 +48,7 @@ func zipLanes(
 @inline(__always)
 func addScaled(_ x: UnsafePointer<Float>, _ a: Float, into y: UnsafeMutablePointer<Float>, count: Int) {
     let av = MixerVector(repeating: a)
-    zipLanes(x, y, into: y, count: count) { x, y in y.addingProduct(av, x) }
+    zipLanes(x, y, into: y, count: count) { x, y in multiplyAdd(av, x, y) }
 }
 
 /// `y[i] = x[i] · y[i]` for i in 0..<count.
@@ -56,17 +57,8 @@ func multiplyInto(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, c
     zipLanes(x, y, into: y, count: count) { x, y in x * y }
 }
 
-/// Σ x[i]·y[i] over i in 0..<count, accumulated in `MixerVector` lanes.
+/// Σ x[i]·y[i] over i in 0..<count (Kernels' four-accumulator `dot`).
 @inline(__always)
 func dotProduct(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
-    var sum = MixerVector()
-    var i = 0
-    while i + mixerLanes <= count {
-        sum = sum.addingProduct(x.vector(at: i), y.vector(at: i))
-        i += mixerLanes
-    }
-    var total: Float = 0
-    for lane in 0..<mixerLanes { total += sum[lane] }
-    while i < count { total += x[i] * y[i]; i += 1 }
-    return total
+    dot(x, y, count: count)
 }

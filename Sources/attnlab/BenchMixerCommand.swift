@@ -31,7 +31,10 @@ struct BenchMixerCommand: ParsableCommand {
         guard seq >= 1, heads >= 1, headDim >= 1, batch >= 1 else {
             throw ValidationError("--seq, --heads, --head-dim and --batch must be at least 1")
         }
-        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
+        let shape = [batch, heads, seq, headDim]
+        try OptionLimits.checkElements(Array(repeating: shape, count: backward ? 8 : 4),
+                                       describing: "the queries, keys, values and outputs")
     }
 
     func run() throws {

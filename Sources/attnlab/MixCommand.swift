@@ -26,7 +26,9 @@ struct MixCommand: ParsableCommand {
     @Option(help: "Landmarks, dividing N (nystrom, default 64).") var landmarks: Int?
     @Option(help: "Seed of the random features or projections.") var seed: UInt64 = 0
     @Option(help: "Where to write the output .npy.") var output: String
-    @Flag(help: "Overwrite an existing output file.") var force = false
+    @Flag(help: "Replace an existing output file (regular, writable files only).") var force = false
+    @Flag(inversion: .prefixedNo, help: "Refuse inputs holding NaN, ±inf or values beyond float32's range, and outputs that overflow.")
+    var checkFinite = true
 
     var descriptor: MixerDescription {
         MixerDescription(kind: mixer, features: features, degree: degree, window: window, landmarks: landmarks,
@@ -44,17 +46,20 @@ struct MixCommand: ParsableCommand {
         } catch let error as MixerError {
             throw CommandError("\(error)")
         }
-        try ArrayFiles.checkWritable([output], overwrite: force)
-        let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries")
-        let (k, _) = try ArrayFiles.readFloatTensor(keys, role: "keys")
-        let (v, _) = try ArrayFiles.readFloatTensor(values, role: "values")
+        OutputFiles.removeTemporariesOnInterrupt()
+        let outputs = try OutputFiles([output], inputs: [queries, keys, values], force: force)
+        let (q, dtype) = try ArrayFiles.readFloatTensor(queries, role: "queries", checkFinite: checkFinite)
+        let (k, _) = try ArrayFiles.readFloatTensor(keys, role: "keys", checkFinite: checkFinite)
+        let (v, _) = try ArrayFiles.readFloatTensor(values, role: "values", checkFinite: checkFinite)
         let result: MixerForward
         do {
             result = try token.forward(queries: q, keys: k, values: v)
         } catch let error as MixerError {
             throw CommandError("\(error)")
         }
-        try ArrayFiles.write(result.output, to: output, dtype: dtype, overwrite: force)
+        if checkFinite { try ArrayFiles.checkFinite([("output", result.output)]) }
+        try outputs.write(ArrayFiles.npy(result.output, dtype: dtype), to: output)
+        try outputs.commit()
     }
 }
 

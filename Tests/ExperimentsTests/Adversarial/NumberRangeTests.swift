@@ -43,6 +43,13 @@ struct NumberRangeTests {
         (["experiment", "gradient-cost", "--db", "{db}", "--heads", "4294967296"], "--heads"),
         (["experiment", "hardness-scaling", "--db", "{db}", "--third-set-size", "4294967296"], "--third-set-size"),
         (["bench", "transformer", "--seq", "64", "--dim", "64", "--mlp-hidden", "4611686018427387904"], "limit"),
+        (["mix", "--mixer", "window", "--causal", "--window", "0", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "window"),
+        (["mix", "--mixer", "performer", "--features", "0", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "features"),
+        (["mix", "--mixer", "performer", "--features", "9223372036854775807", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "features"),
+        (["mix", "--mixer", "polynomial", "--degree", "0", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "degree"),
+        (["mix", "--mixer", "nystrom", "--landmarks", "4294967296", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "landmarks"),
+        (["bench", "mixer", "--mixer", "linear", "--seq", "9223372036854775807", "--heads", "1", "--head-dim", "64"], "limit"),
+        (["bench", "mixer", "--mixer", "linear", "--seq", "64", "--heads", "4294967296", "--head-dim", "64"], "limit"),
     ]
 
     @Test("each probe fails with one clear line", arguments: probes.indices)

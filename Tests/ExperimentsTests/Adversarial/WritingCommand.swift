@@ -15,7 +15,7 @@ struct WritingCommand: CustomStringConvertible, Sendable {
 
     var description: String { name }
 
-    static let all: [WritingCommand] = [attention, attentionGradients, hardnessGenerate, resultsExport]
+    static let all: [WritingCommand] = [attention, attentionGradients, mix, hardnessGenerate, resultsExport]
 
     static let attention = WritingCommand(
         name: "attention",
@@ -23,6 +23,17 @@ struct WritingCommand: CustomStringConvertible, Sendable {
         files: { [$0] },
         inputs: [{ $0.queries }, { $0.keys }, { $0.values }],
         failing: { f, output in ["attention", "--queries", f.queries, "--keys", f.setA, "--values", f.values, "--output", output] })
+
+    static let mix = WritingCommand(
+        name: "mix",
+        arguments: { f, output in
+            ["mix", "--mixer", "linear", "--queries", f.queries, "--keys", f.keys, "--values", f.values, "--output", output]
+        },
+        files: { [$0] },
+        inputs: [{ $0.queries }, { $0.keys }, { $0.values }],
+        failing: { f, output in
+            ["mix", "--mixer", "linear", "--queries", f.queries, "--keys", f.setA, "--values", f.values, "--output", output]
+        })
 
     static let attentionGradients = WritingCommand(
         name: "attention --grad-*",
