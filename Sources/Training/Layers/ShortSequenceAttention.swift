@@ -53,9 +53,7 @@ struct ShortSequenceAttention {
                     var top = -Float.infinity
                     for j in keys {
                         let k = projected + (b * n + j) * stride + (h + head) * d
-                        var s: Float = 0
-                        for c in 0..<d { s += q[c] * k[c] }
-                        row[j] = s * scale
+                        row[j] = vectorDot(q, k, d) * scale
                         top = max(top, row[j])
                     }
                     var total: Float = 0
@@ -67,8 +65,7 @@ struct ShortSequenceAttention {
                     o.update(repeating: 0, count: d)
                     for j in keys {
                         row[j] /= total
-                        let v = projected + (b * n + j) * stride + (2 * h + head) * d
-                        for c in 0..<d { o[c] += row[j] * v[c] }
+                        accumulateScaled(row[j], projected + (b * n + j) * stride + (2 * h + head) * d, into: o, d)
                     }
                 }
             }
@@ -92,8 +89,7 @@ struct ShortSequenceAttention {
                     var rowSum: Float = 0
                     for j in keys {
                         let v = projected + (b * n + j) * stride + (2 * h + head) * d
-                        var s: Float = 0
-                        for c in 0..<d { s += dO[c] * v[c] }
+                        let s = vectorDot(dO, v, d)
                         dP[j] = s
                         rowSum += row[j] * s
                     }
@@ -104,14 +100,13 @@ struct ShortSequenceAttention {
                         let k = projected + (b * n + j) * stride + (h + head) * d
                         let dK = gradProjected + (b * n + j) * stride + (h + head) * d
                         let dV = gradProjected + (b * n + j) * stride + (2 * h + head) * d
-                        for c in 0..<d {
-                            dQ[c] += dS * k[c]
-                            dK[c] += dS * q[c]
-                            dV[c] += row[j] * dO[c]
-                        }
+                        accumulateScaled(dS, k, into: dQ, d)
+                        accumulateScaled(dS, q, into: dK, d)
+                        accumulateScaled(row[j], dO, into: dV, d)
                     }
                 }
             }
         }
     }
 }
+
