@@ -40,8 +40,8 @@ public struct MQARTask: Codable, Sendable, Equatable {
     struct Data: TaskData {
         let task: MQARTask
         let seed: UInt64
-        /// p(g) ∝ (g + 1)^(α − 1) for the gaps g in 0..<space.
-        let gapWeights: [Double]
+        /// Cumulative p(g) ∝ (g + 1)^(α − 1) over the gaps g in 0..<space, ending at 1.
+        let gapCumulative: [Double]
         var trainingCount: Int { task.trainSamples }
         var validationCount: Int { task.validationSamples }
         var metric: TaskMetric { .tokenAccuracy }
@@ -50,9 +50,17 @@ public struct MQARTask: Codable, Sendable, Equatable {
             self.task = task
             self.seed = seed
             let space = (task.length - 2 * task.pairs) / 2
-            gapWeights = (1...space).map { Foundation.pow(Double($0), task.powerExponent - 1) }
+            var running = 0.0
+            let sums = (1...space).map { g -> Double in
+                running += Foundation.pow(Double(g), task.powerExponent - 1)
+                return running
+            }
+            gapCumulative = sums.map { $0 / running }
         }
 
+        /// Writes the example without allocating: distinct keys and values are checked against those
+        /// already placed, and a gap drawn twice is drawn again (which samples without replacement with
+        /// the renormalised probabilities, like NumPy's `choice(replace=False, p=…)`).
         func fill(_ batch: Batch, slot: Int, split: DataSplit, index: Int) {
             var generator = exampleGenerator(seed: seed, split: split, index: index)
             let (n, kv, v) = (task.length, task.pairs, task.vocabulary)
@@ -61,40 +69,36 @@ public struct MQARTask: Codable, Sendable, Equatable {
                 tokens[i] = Int32(generator.below(v))
                 targets[i] = -1
             }
-            let keys = distinct(kv, from: 1..<(v / 2), &generator)
-            let values = distinct(kv, from: (v / 2)..<v, &generator)
-            var weights = gapWeights
             for pair in 0..<kv {
-                tokens[2 * pair] = Int32(keys[pair])
-                tokens[2 * pair + 1] = Int32(values[pair])
-                let gap = drawWithoutReplacement(&weights, &generator)
-                tokens[2 * kv + 2 * gap] = Int32(keys[pair])
-                targets[2 * kv + 2 * gap] = Int32(values[pair])
+                tokens[2 * pair] = draw(from: 1..<(v / 2), unlike: tokens, start: 0, count: pair, &generator)
+                tokens[2 * pair + 1] = draw(from: (v / 2)..<v, unlike: tokens, start: 1, count: pair, &generator)
+            }
+            for pair in 0..<kv {
+                var position: Int
+                repeat { position = 2 * kv + 2 * gap(&generator) } while targets[position] >= 0
+                tokens[position] = tokens[2 * pair]
+                targets[position] = tokens[2 * pair + 1]
             }
         }
 
-        /// `count` distinct values of `range`, in random order (partial Fisher–Yates on a rejection set).
-        private func distinct(_ count: Int, from range: Range<Int>, _ generator: inout SeededGenerator) -> [Int] {
-            var chosen: [Int] = []
-            while chosen.count < count {
-                let candidate = range.lowerBound + generator.below(range.count)
-                if !chosen.contains(candidate) { chosen.append(candidate) }
+        /// A value of `range` different from tokens[start], tokens[start + 2], … (`count` of them).
+        private func draw(from range: Range<Int>, unlike tokens: UnsafeMutablePointer<Int32>, start: Int, count: Int,
+                          _ generator: inout SeededGenerator) -> Int32 {
+            while true {
+                let candidate = Int32(range.lowerBound + generator.below(range.count))
+                if !(0..<count).contains(where: { tokens[start + 2 * $0] == candidate }) { return candidate }
             }
-            return chosen
         }
 
-        /// An index drawn with probability ∝ weights, whose weight is then zeroed (NumPy's sequential
-        /// `choice(replace=False, p=…)`).
-        private func drawWithoutReplacement(_ weights: inout [Double], _ generator: inout SeededGenerator) -> Int {
-            let total = weights.reduce(0, +)
-            var u = generator.nextUnit() * total
-            var chosen = weights.lastIndex { $0 > 0 }!
-            for (i, w) in weights.enumerated() where w > 0 {
-                if u < w { chosen = i; break }
-                u -= w
+        /// A gap drawn from p(g) by binary search in the cumulative table.
+        private func gap(_ generator: inout SeededGenerator) -> Int {
+            let u = generator.nextUnit()
+            var (low, high) = (0, gapCumulative.count - 1)
+            while low < high {
+                let middle = (low + high) / 2
+                if gapCumulative[middle] > u { high = middle } else { low = middle + 1 }
             }
-            weights[chosen] = 0
-            return chosen
+            return low
         }
     }
 }
