@@ -10,9 +10,8 @@ final class Network {
     private let assembly: SequenceAssemblyLayer?
     private let blocks: [ResidualUnit]
     private let finalNorm: NormLayer?
-    private let classifier: LinearLayer?
+    private let classifier: ClassificationHead?
     private let regressor: MLPLayer?
-    private let crossEntropy: SoftmaxCrossEntropyLayer?
     private let squaredError: MeanSquaredErrorLayer?
     /// `[B, m]` class-token rows (models with a class token).
     private let readout: FloatBuffer?
@@ -54,15 +53,13 @@ final class Network {
         let rows = batch * model.outputPositions
         switch model.output {
         case .classification(let classes):
-            classifier = LinearLayer("head", input: m, output: classes, rows: rows, parameters: parameters)
+            classifier = ClassificationHead(classes: classes, width: m, rows: rows, parameters: parameters)
             regressor = nil
-            crossEntropy = SoftmaxCrossEntropyLayer(classes: classes, rows: rows)
             squaredError = nil
         case .regression(let dimension, let hidden):
             classifier = nil
             regressor = MLPLayer("head", input: m, hidden: hidden, output: dimension, activation: .gelu, rows: rows,
                                  parameters: parameters)
-            crossEntropy = nil
             squaredError = MeanSquaredErrorLayer(width: dimension, rows: rows)
         }
         readout = model.classToken ? FloatBuffer(count: batch * m) : nil
@@ -93,9 +90,8 @@ final class Network {
         }
         let rows = outputRows(count)
         if let classifier {
-            let logits = classifier.forward(x, rows: rows, context)
-            return crossEntropy!.forward(logits, targets: batch.classTargets!.pointer + first * model.outputPositions,
-                                         rows: rows, scale: scale)
+            return classifier.forward(x, targets: batch.classTargets!.pointer + first * model.outputPositions, rows: rows,
+                                      scale: scale, context)
         }
         let predictions = regressor!.forward(x, rows: rows, context)
         let k = squaredError!.width
@@ -108,7 +104,7 @@ final class Network {
         let rows = outputRows(count)
         var dx: UnsafeMutablePointer<Float>
         if let classifier {
-            dx = classifier.backward(crossEntropy!.gradInput.pointer, rows: rows, context)!
+            dx = classifier.backward(rows: rows, context)
         } else {
             dx = regressor!.backward(squaredError!.gradInput.pointer, rows: rows, context)!
         }
@@ -128,7 +124,7 @@ final class Network {
     }
 
     /// Which output rows of the last `forward` were right (classification), `[examples × P]`, 1 or 0.
-    var correctRows: UnsafeMutablePointer<Float>? { crossEntropy?.correct.pointer }
+    var correctRows: UnsafeMutablePointer<Float>? { classifier?.correct.pointer }
 
     /// The predictions of the last `forward` (regression), `[examples, k]`.
     var predictions: UnsafeMutablePointer<Float>? { regressor?.output }
@@ -153,8 +149,7 @@ final class Network {
         let rows = outputRows(count)
         if let classifier {
             let targets = Array(UnsafeBufferPointer(start: batch.classTargets!.pointer + first * model.outputPositions, count: rows))
-            return SoftmaxCrossEntropyLayer.reference(classifier.reference(x, rows: rows, parameters: p), targets: targets,
-                                                      classes: classifier.outputWidth, scale: scale)
+            return classifier.reference(x, targets: targets, scale: scale, parameters: p)
         }
         let k = squaredError!.width
         let targets = Array(UnsafeBufferPointer(start: batch.valueTargets!.pointer + first * k, count: rows * k))

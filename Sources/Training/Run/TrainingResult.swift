@@ -7,7 +7,7 @@ public struct TrainingResult: Codable, Sendable, Equatable {
     public let validationMetric: Double
     public let metric: TaskMetric
     public let steps: Int
-    /// Steps this process ran per second of wall time (excluding validation and checkpoints' writes).
+    /// Steps this process ran per second of wall time (checkpoint writes included, validation not).
     public let stepsPerSecond: Double
     /// Wall time of this process's part of the run, validation included.
     public let seconds: Double
