@@ -17,6 +17,8 @@ public final class Trainer {
     public internal(set) var lossCurve: [Float] = []
     private var order: [Int32] = []
     private var orderEpoch = -1
+    /// The training examples of the current step, slot by slot.
+    private let slots: IndexBuffer
 
     public init(_ configuration: TrainingConfiguration) throws {
         try configuration.validate()
@@ -26,6 +28,7 @@ public final class Trainer {
                                   seed: configuration.seed)
         optimizer = AdamW(settings: configuration.adam, parameters: model.parameters)
         batch = model.makeBatch()
+        slots = IndexBuffer(count: configuration.batchSize)
         lossCurve.reserveCapacity(configuration.steps)
     }
 
@@ -48,10 +51,8 @@ public final class Trainer {
     @discardableResult
     public func trainStep(threads: Int = Parallelism.defaultThreads) throws -> (loss: Double, metric: Double) {
         let size = configuration.batchSize
-        for slot in 0..<size {
-            data.fill(batch, slot: slot, split: .training, index: trainingExample(step * size + slot))
-        }
-        batch.count = size
+        for slot in 0..<size { slots.pointer[slot] = Int32(trainingExample(step * size + slot)) }
+        fill(count: size, threads: threads) { Int(self.slots.pointer[$0]) }
         let loss = model.computeGradients(batch, threads: threads)
         let gradients = model.gradients.pointer, count = model.parameters.count
         let norm = clipGradientNorm(gradients, count: count, maximum: configuration.clipNorm ?? .infinity)
@@ -66,14 +67,26 @@ public final class Trainer {
         return (loss, tally.value(data.metric, variance: data.targetVariance))
     }
 
+    /// Fills the batch's first `count` slots with examples `index(slot)` of `split`, the slots split over
+    /// `threads` threads (each example depends only on its index, so the order does not matter).
+    private func fill(count: Int, split: DataSplit = .training, threads: Int, index: (Int) -> Int) {
+        let (data, batch) = (self.data, self.batch)
+        let parts = min(threads, count)
+        parallelFor(parts, threads: threads) { part in
+            for slot in stride(from: part, to: count, by: parts) {
+                data.fill(batch, slot: slot, split: split, index: index(slot))
+            }
+        }
+        batch.count = count
+    }
+
     /// Loss and metric over the whole validation set (forward passes only).
     public func evaluate(threads: Int = Parallelism.defaultThreads) -> (loss: Double, metric: Double) {
         var tally = MetricTally()
         var first = 0
         while first < data.validationCount {
             let count = min(configuration.batchSize, data.validationCount - first)
-            for slot in 0..<count { data.fill(batch, slot: slot, split: .validation, index: first + slot) }
-            batch.count = count
+            fill(count: count, split: .validation, threads: threads) { first + $0 }
             let loss = model.evaluate(batch, threads: threads)
             model.inspectLastForward { network, examples in tally.addFlags(batch: batch, network: network, examples: examples) }
             tally.addLoss(loss, counted: batch.countedTargets(0..<count))
