@@ -22,7 +22,10 @@ import Testing
         #expect(result.resumedFromStep == 5 && result.steps == 12)
         #expect(resumed.model.parameters.flatValues == straight.model.parameters.flatValues)
         #expect(resumed.lossCurve == straight.lossCurve)
-        #expect(try Checkpoint.restore(from: directory.url).model.parameters.flatValues == straight.model.parameters.flatValues)
+        let restored = try Checkpoint.restore(from: directory.url).model.parameters
+        #expect(restored.flatValues == straight.model.parameters.flatValues)
+        #expect(restored.values(of: "head.weight")?.shape == [16, 32])
+        #expect(restored.values(of: "blocks.1.mixer.qkv.weight") == straight.model.parameters.values(of: "blocks.1.mixer.qkv.weight"))
     }
 
     @Test func periodicCheckpointsAndEvaluationAgree() throws {
