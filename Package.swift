@@ -51,7 +51,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "attnlab", targets: ["attnlab"]),
-        .library(name: "AttentionLab", targets: ["Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments", "Mixers"]),
+        .library(name: "AttentionLab", targets: ["Kernels", "Formats", "Attention", "Models", "Hardness", "Mixers", "Training", "Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,13 +65,15 @@ let package = Package(
         .target(name: "Hardness", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
         .target(name: "Mixers", dependencies: ["Kernels", "Attention"], swiftSettings: kernelSettings),
         .target(
+            name: "Training", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
+        .target(
             name: "Experiments",
             dependencies: ["Kernels", "Attention", "Models", "Hardness", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
         .executableTarget(
             name: "attnlab",
             dependencies: [
-                "Kernels", "Formats", "Attention", "Models", "Hardness", "Experiments", "Mixers",
+                "Kernels", "Formats", "Attention", "Models", "Hardness", "Mixers", "Training", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: kernelSettings),
@@ -81,6 +83,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(name: "HardnessTests", dependencies: ["Hardness", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(name: "MixersTests", dependencies: ["Mixers", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],

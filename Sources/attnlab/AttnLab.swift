@@ -8,5 +8,7 @@ struct AttnLab: ParsableCommand {
         subcommands: [
             InfoCommand.self, AttentionCommand.self, MixCommand.self, BenchCommand.self, HardnessCommand.self, ExperimentCommand.self,
             ResultsCommand.self, ReportCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
         ])
 }

@@ -1,0 +1,112 @@
+import Attention
+import Foundation
+
+/// Exact softmax attention for short sequences, with the probabilities kept: the flash kernels tile
+/// keys in blocks of 64 and heads in 16-lane vectors, so at N = 17, d = 8 (the D-retrieval model)
+/// most of their work is padding. Same formula, masks and scale as `scaledDotProductAttention`, and
+/// checked against the same Float64 reference.
+///
+/// Reads queries, keys and values straight from the fused projection `[B·N, 3·H·d]` (head-major
+/// q | k | v) and writes the heads' outputs side by side `[B·N, H·d]`. Keeps P `[B, H, N, N]`.
+/// Cost: forward 4·B·H·N²·d FLOPs plus B·H·N² exponentials; backward 8·B·H·N²·d. Single-threaded.
+struct ShortSequenceAttention {
+    /// The longest sequence this path takes; longer ones go through the flash kernels.
+    static let maximumLength = 64
+    let heads: Int
+    let headDimension: Int
+    let length: Int
+    let mask: AttentionMask
+    let scale: Float
+    let probabilities: FloatBuffer
+    /// `[N]`: dP of one query row.
+    private let gradScores: FloatBuffer
+
+    init(heads: Int, headDimension: Int, length: Int, mask: AttentionMask, scale: Float, batch: Int) {
+        self.heads = heads
+        self.headDimension = headDimension
+        self.length = length
+        self.mask = mask
+        self.scale = scale
+        probabilities = FloatBuffer(count: batch * heads * length * length)
+        gradScores = FloatBuffer(count: length)
+    }
+
+    /// The keys query i sees: 0..<N, 0...i (causal) or within the window.
+    private func visible(_ i: Int) -> Range<Int> {
+        switch mask {
+        case .causal: return 0..<(i + 1)
+        case .slidingWindow(let w): return max(0, i - w + 1)..<(i + 1)
+        case .none, .explicit: return 0..<length
+        }
+    }
+
+    func forward(_ projected: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int) {
+        let (h, n, d) = (heads, length, headDimension)
+        let stride = 3 * h * d
+        for b in 0..<batch {
+            for head in 0..<h {
+                let p = probabilities.pointer + (b * h + head) * n * n
+                for i in 0..<n {
+                    let q = projected + (b * n + i) * stride + head * d
+                    let row = p + i * n, keys = visible(i)
+                    row.update(repeating: 0, count: n)
+                    var top = -Float.infinity
+                    for j in keys {
+                        let k = projected + (b * n + j) * stride + (h + head) * d
+                        row[j] = vectorDot(q, k, d) * scale
+                        top = max(top, row[j])
+                    }
+                    var total: Float = 0
+                    for j in keys {
+                        row[j] = Foundation.exp(row[j] - top)
+                        total += row[j]
+                    }
+                    let o = output + (b * n + i) * h * d + head * d
+                    o.update(repeating: 0, count: d)
+                    for j in keys {
+                        row[j] /= total
+                        accumulateScaled(row[j], projected + (b * n + j) * stride + (2 * h + head) * d, into: o, d)
+                    }
+                }
+            }
+        }
+    }
+
+    /// dQ, dK, dV into `gradProjected` (`[B·N, 3·H·d]`, overwritten) from dO `[B·N, H·d]`:
+    /// dP = dO·Vᵀ, dS = P∘(dP − rowsum(P∘dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q, dV = Pᵀ·dO.
+    func backward(_ projected: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+                  gradProjected: UnsafeMutablePointer<Float>, batch: Int) {
+        let (h, n, d) = (heads, length, headDimension)
+        let stride = 3 * h * d
+        gradProjected.update(repeating: 0, count: batch * n * stride)
+        let dP = gradScores.pointer
+        for b in 0..<batch {
+            for head in 0..<h {
+                let p = probabilities.pointer + (b * h + head) * n * n
+                for i in 0..<n {
+                    let row = p + i * n, keys = visible(i)
+                    let dO = gradOutput + (b * n + i) * h * d + head * d
+                    var rowSum: Float = 0
+                    for j in keys {
+                        let v = projected + (b * n + j) * stride + (2 * h + head) * d
+                        let s = vectorDot(dO, v, d)
+                        dP[j] = s
+                        rowSum += row[j] * s
+                    }
+                    let q = projected + (b * n + i) * stride + head * d
+                    let dQ = gradProjected + (b * n + i) * stride + head * d
+                    for j in keys {
+                        let dS = row[j] * (dP[j] - rowSum) * scale
+                        let k = projected + (b * n + j) * stride + (h + head) * d
+                        let dK = gradProjected + (b * n + j) * stride + (h + head) * d
+                        let dV = gradProjected + (b * n + j) * stride + (2 * h + head) * d
+                        accumulateScaled(dS, k, into: dQ, d)
+                        accumulateScaled(dS, q, into: dK, d)
+                        accumulateScaled(row[j], dO, into: dV, d)
+                    }
+                }
+            }
+        }
+    }
+}
+

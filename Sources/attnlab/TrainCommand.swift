@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on d-retrieval, mqar, copy or text; resumable with --checkpoint.",
+        discussion: """
+            Defaults follow SCIENCE.md: d-retrieval is Yu et al.'s model (class token, 8 dims per head, no \
+            residual or norm; T = 16, D = 4, 8000/2000 samples, 60 epochs); mqar V = 256, N = 128, kv = 8 with \
+            2 attention-only layers; copy strings of 5–20 letters; text the shipped sample (or --text FILE) \
+            with context 64. AdamW with warm-up + cosine schedule, gradient norm clipped at 1. With \
+            --checkpoint DIR a run resumes from the checkpoint there and ends with the same weights as an \
+            uninterrupted run; a checkpoint of another run is never overwritten.
+            """)
+
+    @Option(help: "d-retrieval, mqar, copy or text.") var task: String
+    @Option(help: "d-retrieval: T vectors; mqar: N tokens (default 16 / 128).") var length: Int?
+    @Option(help: "d-retrieval: D targets.") var targets = 4
+    @Option(help: "d-retrieval: input dimension.") var inputDim = 4
+    @Option(help: "Training examples per epoch (default 8000 for d-retrieval, 100000 for mqar and copy).") var trainSamples: Int?
+    @Option(help: "Validation examples (default 2000 for d-retrieval, 1000 for mqar and copy).") var validationSamples: Int?
+    @Option(help: "mqar: key-value pairs.") var pairs = 8
+    @Option(help: "mqar: vocabulary size.") var vocab = 256
+    @Option(help: "copy: shortest string.") var minLength = 5
+    @Option(help: "copy: longest string.") var maxLength = 20
+    @Option(help: "text: a text file (default: the shipped Zen of Python sample).") var text: String?
+    @Option(help: "text: context length in bytes.") var context = 64
+    @Option(help: "exact, or window:W (exact attention within a causal window).") var mixer = "exact"
+    @Option(help: "Blocks (default 1 for d-retrieval, 2 otherwise).") var layers: Int?
+    @Option(help: "Heads per mixer (default D for d-retrieval, 1 for mqar, 4 otherwise).") var heads: Int?
+    @Option(help: "Model width m (default 8·heads for d-retrieval, 64 otherwise).") var width: Int?
+    @Option(help: "pre, post or none (default none for d-retrieval, pre otherwise).") var norm: String?
+    @Option(help: "Passes over the training examples (default 60 for d-retrieval).") var epochs: Int?
+    @Option(help: "Optimizer steps (default 1500 except for d-retrieval).") var steps: Int?
+    @Option(help: "Examples per step.") var batch = 64
+    @Option(help: "Peak learning rate.") var lr: Float = 1e-3
+    @Option(help: "AdamW decoupled weight decay (default 0.1 for mqar, 0.01 otherwise).") var weightDecay: Float?
+    @Option(help: "Linear warm-up steps (default min(100, steps/20)).") var warmup: Int?
+    @Option(help: "Seed of initialisation, examples and data order.") var seed: UInt64 = 0
+    @Option(help: "Directory of the checkpoint to write, and to resume from if it holds one.") var checkpoint: String?
+    @Option(help: "Save the checkpoint every K steps (and always at the end).") var checkpointEvery: Int?
+    @Flag(help: "Print the result as JSON (no progress).") var json = false
+
+    func validate() throws {
+        guard TaskDescription.names.contains(task) else {
+            throw ValidationError("unknown task \(task); expected one of \(TaskDescription.names.joined(separator: ", "))")
+        }
+        guard MixerChoice(argument: mixer) != nil else { throw ValidationError("unknown mixer \(mixer); expected exact or window:W") }
+        if let norm, NormPlacement(rawValue: norm) == nil { throw ValidationError("--norm must be pre, post or none, got \(norm)") }
+        if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
+        if checkpointEvery != nil && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
+        for (value, name) in [(epochs, "epochs"), (steps, "steps"), (batch, "batch"), (layers, "layers"), (heads, "heads"),
+                              (width, "width"), (length, "length"), (checkpointEvery, "checkpoint-every")] {
+            if let value, value <= 0 { throw ValidationError("--\(name) must be positive, got \(value)") }
+        }
+    }
+
+    /// The task from the options.
+    private func taskDescription() throws -> TaskDescription {
+        switch task {
+        case "d-retrieval":
+            return .dRetrieval(DRetrievalTask(length: length ?? 16, targets: targets, inputDimension: inputDim,
+                                              trainSamples: trainSamples ?? 8000, validationSamples: validationSamples ?? 2000))
+        case "mqar":
+            return .mqar(MQARTask(vocabulary: vocab, length: length ?? 128, pairs: pairs, trainSamples: trainSamples ?? 100_000,
+                                  validationSamples: validationSamples ?? 1000))
+        case "copy":
+            return .copy(CopyTask(minLength: minLength, maxLength: maxLength, trainSamples: trainSamples ?? 100_000,
+                                  validationSamples: validationSamples ?? 1000))
+        default:
+            return .text(try TextTask(path: text, context: context))
+        }
+    }
+
+    func run() throws {
+        let task = try taskDescription()
+        let model = task.defaultModel(layers: layers, heads: heads, width: width, norm: norm.flatMap(NormPlacement.init),
+                                      mixer: MixerChoice(argument: mixer)!)
+        let defaultEpochs = task.name == "d-retrieval" ? 60 : nil
+        let totalSteps = try steps ?? (epochs ?? defaultEpochs).map {
+            try TrainingConfiguration.steps(epochs: $0, task: task, batchSize: batch)
+        } ?? 1500
+        let configuration = TrainingConfiguration(
+            task: task, model: model, steps: totalSteps, batchSize: batch, learningRate: lr, warmupSteps: warmup,
+            weightDecay: weightDecay ?? (task.name == "mqar" ? 0.1 : 0.01), seed: seed)
+        let display = TrainingDisplay(mode: json ? .silent : (isatty(STDERR_FILENO) != 0 ? .bar : .lines), task: task.name)
+        let (result, _) = try train(configuration, checkpointDirectory: checkpoint.map { URL(fileURLWithPath: $0) },
+                                    checkpointEvery: checkpointEvery, progress: display.update)
+        display.finish()
+        if json {
+            print(try JSONOutput.string(result))
+        } else {
+            print("""
+                task:               \(task.name)
+                steps:              \(result.steps)\(result.resumedFromStep > 0 ? " (resumed from \(result.resumedFromStep))" : "")
+                train loss:         \(format(result.trainLoss, digits: 5))
+                validation loss:    \(format(result.validationLoss, digits: 5))
+                validation \(result.metric.rawValue):\(String(repeating: " ", count: max(1, 8 - result.metric.rawValue.count)))\(format(result.validationMetric, digits: 5))
+                steps/s:            \(format(result.stepsPerSecond, digits: 1))
+                seconds:            \(format(result.seconds, digits: 1))
+                """)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Testing
+@testable import Training
+
+/// Whole models: the gradient of the batch loss, summed over two replicas, against finite differences
+/// of the model's Float64 reference loss.
+@Suite struct ModelGradientTests {
+    /// Fills `model`'s batch from `task` and checks every parameter tensor's gradient.
+    private func check(_ description: ModelDescription, task: TaskDescription, batch: Int = 5,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let model = try TrainingModel(description, batchSize: batch, shards: 2, seed: 3)
+        let data = try task.prepare(seed: 9)
+        let examples = model.makeBatch()
+        for slot in 0..<batch { data.fill(examples, slot: slot, split: .training, index: slot) }
+        examples.count = batch
+        let loss = model.computeGradients(examples, threads: 2)
+        #expect(abs(loss - model.referenceLoss(examples)) <= 1e-4 * max(1, abs(loss)), sourceLocation: sourceLocation)
+        FiniteDifferenceCheck(samples: 8).compareParameters(model.parameters, gradients: model.gradients.elements,
+                                                            sourceLocation: sourceLocation) { p in
+            model.referenceLoss(examples) { $0 = p }
+        }
+    }
+
+    @Test func dRetrievalArchitecture() throws {
+        let task = DRetrievalTask(length: 5, targets: 3, trainSamples: 10, validationSamples: 4)
+        try check(.dRetrieval(heads: 3, length: 5, headDimension: 3, hidden: 7), task: .dRetrieval(task))
+    }
+
+    @Test func preNormTransformerOnRecall() throws {
+        let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 9, pairs: 2, trainSamples: 10, validationSamples: 2))
+        var model = task.defaultModel(layers: 2, heads: 3, width: 9)
+        model.headDimension = 3
+        model.mlpHidden = 7
+        try check(model, task: task)
+    }
+
+    @Test func postNormWindowedRMSNormOnCopy() throws {
+        let task = TaskDescription.copy(CopyTask(minLength: 2, maxLength: 3, trainSamples: 10, validationSamples: 2))
+        var model = task.defaultModel(layers: 1, heads: 1, width: 7, norm: .post, mixer: .window(3))
+        model.normKind = .rmsNorm
+        model.mlpHidden = 5
+        model.mlpActivation = .silu
+        try check(model, task: task)
+    }
+}
