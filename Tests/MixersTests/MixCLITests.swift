@@ -36,10 +36,10 @@ struct MixCLITests {
 
     @Test(arguments: [
         (["--mixer", "nystrom", "--landmarks", "4"], "Error: landmarks 4 do not divide the sequence length N = 9"),
-        (["--mixer", "polynomial", "--degree", "0"], "Error: degree must be at least 1, got 0"),
-        (["--mixer", "performer", "--features", "0"], "Error: features must be at least 1, got 0"),
+        (["--mixer", "polynomial", "--degree", "0"], "Error: degree must be in 1…16, got 0"),
+        (["--mixer", "performer", "--features", "0"], "Error: features must be in 1…65536, got 0"),
         (["--mixer", "linformer", "--causal"], "Error: linformer is not causal: it mixes the whole sequence at once; drop causal"),
-        (["--mixer", "window", "--causal", "--window", "0"], "Error: window must be at least 1, got 0"),
+        (["--mixer", "window", "--causal", "--window", "0"], "Error: window must be in 1…2147483647, got 0"),
         (["--mixer", "retnet"], "Error: retnet is causal by construction (each token sees only the past); pass causal"),
     ])
     func badOptionsFailWithOneLineAndWriteNothing(options: [String], message: String) throws {
@@ -61,7 +61,7 @@ struct MixCLITests {
         let (good, _) = try writeInputs([1, 2, 5, 3])
         try Data("keep".utf8).write(to: URL(fileURLWithPath: path("o.npy")))
         let existing = try runAttnlab(["mix", "--mixer", "exact", "--output", path("o.npy")] + good)
-        #expect(existing.status != 0 && existing.standardError.contains("already exists; pass --force"))
+        #expect(existing.status != 0 && existing.standardError.contains("file exists; not replaced without --force"))
         #expect(try String(contentsOfFile: path("o.npy"), encoding: .utf8) == "keep")
         let forced = try runAttnlab(["mix", "--mixer", "exact", "--force", "--output", path("o.npy")] + good)
         #expect(forced.status == 0, "\(forced.standardError)")

@@ -16,12 +16,14 @@ struct MixerDescriptionTests {
     }
 
     @Test(arguments: [
-        (MixerDescription(kind: .performer, features: 0), MixerError.invalidParameter("features must be at least 1, got 0")),
-        (MixerDescription(kind: .linformer, features: -3), .invalidParameter("features must be at least 1, got -3")),
-        (MixerDescription(kind: .polynomial, degree: 0), .invalidParameter("degree must be at least 1, got 0")),
+        (MixerDescription(kind: .performer, features: 0), MixerError.invalidParameter("features must be in 1…65536, got 0")),
+        (MixerDescription(kind: .linformer, features: -3), .invalidParameter("features must be in 1…65536, got -3")),
+        (MixerDescription(kind: .polynomial, degree: 0), .invalidParameter("degree must be in 1…16, got 0")),
         (MixerDescription(kind: .nystrom, landmarks: 0), .invalidParameter("landmarks must be at least 1, got 0")),
-        (MixerDescription(kind: .window, window: 0, causal: true), .invalidParameter("window must be at least 1, got 0")),
-        (MixerDescription(kind: .window, window: -2, causal: true), .invalidParameter("window must be at least 1, got -2")),
+        (MixerDescription(kind: .window, window: 0, causal: true), .invalidParameter("window must be in 1…2147483647, got 0")),
+        (MixerDescription(kind: .window, window: -2, causal: true), .invalidParameter("window must be in 1…2147483647, got -2")),
+        (MixerDescription(kind: .performer, features: 1 << 40), .invalidParameter("features must be in 1…65536, got 1099511627776")),
+        (MixerDescription(kind: .polynomial, degree: 17), .invalidParameter("degree must be in 1…16, got 17")),
         (MixerDescription(kind: .window, causal: true), .invalidParameter("window needs a width (window ≥ 1)")),
         (MixerDescription(kind: .linformer, causal: true),
          .unsupportedMasking("linformer is not causal: it mixes the whole sequence at once; drop causal")),
