@@ -16,6 +16,7 @@ struct InfoCommand: ParsableCommand {
             print("""
                 cpu:            \(report.cpu)
                 architecture:   \(report.architecture)
+                target cpu:     \(report.targetCPU) (ATTNLAB_TARGET_CPU)
                 simd (build):   \(report.simdFeatures.isEmpty ? "none (portable build)" : report.simdFeatures.joined(separator: ", "))
                 cores:          \(report.cores)
                 peak fp32 FMA:  \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
@@ -29,6 +30,7 @@ struct InfoCommand: ParsableCommand {
 struct MachineReport: Codable {
     let cpu: String
     let architecture: String
+    let targetCPU: String
     let simdFeatures: [String]
     let cores: Int
     let peakGFLOPS: Double
@@ -36,15 +38,15 @@ struct MachineReport: Codable {
 
     enum CodingKeys: String, CodingKey {
         case cpu, architecture, cores
-        case simdFeatures = "simd_features"
+        case targetCPU = "target_cpu", simdFeatures = "simd_features"
         case peakGFLOPS = "peak_gflops"
         case peakGFLOPSOneThread = "peak_gflops_one_thread"
     }
 
     static func measure() -> MachineReport {
         MachineReport(
-            cpu: BuildInfo.cpuModel, architecture: BuildInfo.architecture, simdFeatures: BuildInfo.simdFeatures,
-            cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measureGFLOPS(),
-            peakGFLOPSOneThread: MachinePeak.measureGFLOPS(threads: 1))
+            cpu: BuildInfo.cpuModel, architecture: BuildInfo.architecture, targetCPU: BuildInfo.targetCPU,
+            simdFeatures: BuildInfo.simdFeatures, cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measured,
+            peakGFLOPSOneThread: MachinePeak.measured(threads: 1))
     }
 }
