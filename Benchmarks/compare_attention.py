@@ -63,13 +63,14 @@ def main():
         forward[f"NumPy SGEMM 4096×4096×{gemm_k}"].append(gemm * flops / (2.0 * 4096 * 4096 * gemm_k))
 
     def row(name, seconds, work, reference, extra=""):
+        """One line: GFLOP/s, % of peak, and attnlab's speed over this one (`reference`: attnlab's seconds)."""
         if not seconds:
-            print(f"{name:34} {'n/a':>9}   {torch.reason if 'PyTorch' in name else ''}")
+            print(f"{name:40} {'n/a':>9}   {torch.reason if 'PyTorch' in name else ''}")
             return
         gflops = work / statistics.median(seconds) / 1e9
-        print(f"{name:34} {gflops:9.1f} {100 * gflops / peak:6.0f}% {reference / statistics.median(seconds):15.2f}{extra}")
+        print(f"{name:40} {gflops:9.1f} {100 * gflops / peak:6.0f}% {statistics.median(seconds) / reference:15.2f}{extra}")
 
-    print(f"{'':34} {'GFLOP/s':>9} {'% peak':>7} {'attnlab / this':>15}")
+    print(f"{'':40} {'GFLOP/s':>9} {'% peak':>7} {'attnlab / this':>15}")
     ours = statistics.median(forward["attnlab flash"])
     for name, seconds in forward.items():
         row(f"{name} forward" if "SGEMM" not in name else f"{name} (equal FLOPs)", seconds, flops, ours)
