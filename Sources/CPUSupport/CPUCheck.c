@@ -118,10 +118,12 @@ size_t attnlab_cpu_check_message(uint64_t present, char *out, size_t capacity) {
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
         if ((present & levels[i].features) == levels[i].features) { alias = levels[i].alias; break; }
     }
+    int native = strcmp(ATTNLAB_TARGET_CPU_NAME, "native") == 0;
     int length = snprintf(out, capacity,
-                          "AttentionLab was built for %s CPUs (ATTNLAB_TARGET_CPU) and this CPU lacks %s; "
+                          "AttentionLab was built for %s%s (ATTNLAB_TARGET_CPU) and this CPU lacks %s; "
                           "rebuild with: ATTNLAB_TARGET_CPU=%s swift build -c release",
-                          ATTNLAB_TARGET_CPU_NAME, list, alias);
+                          native ? "the CPU of the machine that built it" : ATTNLAB_TARGET_CPU_NAME,
+                          native ? "" : " CPUs", list, alias);
     return length < 0 ? 0 : (size_t)length < capacity ? (size_t)length : capacity - 1;
 }
 
