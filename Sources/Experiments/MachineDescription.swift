@@ -8,7 +8,7 @@ public struct MachineDescription: Codable, Sendable, Equatable {
     public var cpuModel: String
     /// Cores available to the process.
     public var cores: Int
-    /// The machine's fp32 FMA peak in GFLOP/s (`MachinePeak`) on `peakThreads` threads, if measured.
+    /// The machine's fp32 peak in GFLOP/s (`MachinePeak`) on `peakThreads` threads, if measured.
     public var peakGFLOPS: Double?
     /// Threads the peak was measured on (nil in runs stored before it was recorded).
     public var peakThreads: Int?

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The machine's fp32 peak in GFLOP/s, measured rather than looked up, with the vectors this build's
 /// kernels use: 16 lanes under `ATTNLAB_AVX512`, 8 under `ATTNLAB_AVX2`, else 4 (SSE, NEON); fused
-/// multiply-adds under `ATTNLAB_FMA`, else a multiply and an add (2 FLOPs either way).
+/// multiply-adds under `ATTNLAB_FMA` (2 FLOPs each), else multiplies and adds on their own units.
 ///
 /// Enough independent chains to keep 2 FMA ports busy through a 4–6 cycle latency without spilling:
 /// 12 on ISAs with 16 vector registers, 24 with 32 (AVX-512, NEON, which may have 4 FMA ports). All
@@ -73,8 +73,10 @@ typealias PeakVector = SIMD8<Float>
 typealias PeakVector = SIMD4<Float>
 #endif
 
-/// Independent multiply-add chains `a = a·y + z` in blocks of six, all held in registers: 2 blocks on
-/// ISAs with 16 vector registers (12 chains + y + z), 4 with 32 (AVX-512, arm64).
+/// Independent chains in blocks of six, all held in registers: 2 blocks on ISAs with 16 vector
+/// registers (12 chains + y + z), 4 with 32 (AVX-512, arm64). With FMA each chain is `a = a·y + z`; without,
+/// a multiply-add would put both latencies on one chain, so half the chains are `a = a·y` and half
+/// `a = a + z`, as a GEMM without FMA keeps its multiplies off the accumulators' chains.
 struct FMAChains {
     #if ATTNLAB_AVX512 || arch(arm64)
     static let count = 24
@@ -85,8 +87,12 @@ struct FMAChains {
     /// Iterations timed as one piece: a few microseconds, so a 1 ms window loses under 1% at its edges.
     static let chunk = 2048
 
-    /// FLOPs of one chunk: a multiply and an add per lane, chain and iteration.
+    /// FLOPs of one chunk: per lane, chain and iteration 2 with FMA (multiply and add), else 1.
+    #if ATTNLAB_FMA
     static let flopsPerChunk = Double(chunk * count * PeakVector.scalarCount * 2)
+    #else
+    static let flopsPerChunk = Double(chunk * count * PeakVector.scalarCount)
+    #endif
 
     /// Runs `iterations` multiply-adds on every chain.
     @inline(never)
@@ -109,7 +115,7 @@ struct FMAChains {
         blackHole(total[0])
     }
 
-    /// Six chains; the value converges to z / (1 − y) = 0.1, far from overflow and denormals.
+    /// Six chains; over a chunk their values stay near 0.1–1, far from overflow and denormals.
     struct Block {
         var a0, a1, a2, a3, a4, a5: PeakVector
 
@@ -120,9 +126,9 @@ struct FMAChains {
             #if ATTNLAB_FMA
             a0 = z.addingProduct(a0, y); a1 = z.addingProduct(a1, y); a2 = z.addingProduct(a2, y)
             a3 = z.addingProduct(a3, y); a4 = z.addingProduct(a4, y); a5 = z.addingProduct(a5, y)
-            #else
-            a0 = a0 * y + z; a1 = a1 * y + z; a2 = a2 * y + z
-            a3 = a3 * y + z; a4 = a4 * y + z; a5 = a5 * y + z
+            #else  // half the chains multiply, half add: both kinds of unit busy, each with 1 FLOP per lane
+            a0 = a0 * y; a1 = a1 * y; a2 = a2 * y
+            a3 = a3 + z; a4 = a4 + z; a5 = a5 + z
             #endif
         }
 

@@ -4,7 +4,7 @@ import Kernels
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Print the machine: CPU, SIMD features of this build, cores, measured FP32 FMA peak.")
+        abstract: "Print the machine: CPU, target CPU and SIMD features of this build, cores, measured FP32 peak.")
 
     @Flag(help: "Print JSON instead of text.") var json = false
 
@@ -19,7 +19,7 @@ struct InfoCommand: ParsableCommand {
                 target cpu:     \(report.targetCPU) (ATTNLAB_TARGET_CPU)
                 simd (build):   \(report.simdFeatures.isEmpty ? "none (portable build)" : report.simdFeatures.joined(separator: ", "))
                 cores:          \(report.cores)
-                peak fp32 FMA:  \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
+                peak fp32:      \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
                 \(format(report.peakGFLOPSOneThread, digits: 1)) GFLOP/s (1 thread)
                 """)
         }
