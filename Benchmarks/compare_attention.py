@@ -1,60 +1,30 @@
 #!/usr/bin/env python3
-"""Side-by-side exact attention benchmark, all in one run on the same machine state:
+"""Side-by-side exact attention benchmark at one instruction set, all in one run on the same machine state:
 
   * `attnlab bench attention` (flash forward, and backward with --backward),
+  * PyTorch's torch.nn.functional.scaled_dot_product_attention (forward, and forward+backward),
   * NumPy naive attention (materialises the N×N scores; float32, OpenBLAS batched matmul),
-  * an NumPy/OpenBLAS SGEMM with the same FLOP count (4096 × 4096 × K), the machine's practical ceiling,
-  * PyTorch's scaled_dot_product_attention (forward, and forward+backward) when `torch` is importable.
+  * a NumPy/OpenBLAS SGEMM with the same FLOP count (4096 × 4096 × K), the machine's practical ceiling.
 
-Usage: python3 Benchmarks/compare_attention.py [--attnlab PATH] [--seq N] [--heads H] [--head-dim D]
-       [--causal] [--backward] [--repeat R] [--rounds K]
+Usage: python3 Benchmarks/compare_attention.py [--isa native|avx2|sse] [--attnlab PATH] [--torch-python PY]
+       [--threads T] [--seq N] [--heads H] [--head-dim D] [--causal] [--backward] [--repeat R] [--rounds K]
 
-FLOPs are counted as 4·H·N²·D for the forward pass (half with --causal) and 2.5× that for the backward.
-Ratios are GFLOP/s of attnlab divided by the other's; the median over alternating rounds is reported.
-NumPy and PyTorch are yardsticks only: AttentionLab never calls them.
+--isa picks the attnlab build and the yardsticks' kernels as in compare_gemm.py (OPENBLAS_CORETYPE,
+ATEN_CPU_CAPABILITY, ...; only in their subprocesses). FLOPs are counted as 4·H·N²·D for the forward
+pass (half with --causal) and 2.5× that for the backward (B = 1). Each side's median over alternating
+rounds is reported with % of `attnlab info`'s measured peak and attnlab's ratio to it; PyTorch prints
+`n/a` with the reason when torch does not import. NumPy and PyTorch are yardsticks only.
 """
 import argparse
 import statistics
+import sys
 
-import numpy as np
-
-from benchcommon import attnlab_binary, attnlab_json, median_seconds
-
-
-def numpy_attention(q, k, v, causal):
-    s = q @ k.transpose(0, 2, 1) * np.float32(1 / np.sqrt(q.shape[-1]))
-    if causal:
-        n = s.shape[-1]
-        s = np.where(np.tril(np.ones((n, n), dtype=bool)), s, np.float32(-np.inf))
-    s -= s.max(axis=-1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=-1, keepdims=True)
-    return s @ v
-
-
-def torch_timers(heads, seq, dim, causal, repeat):
-    """(forward seconds, forward+backward seconds) of PyTorch SDPA, or None without torch."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.manual_seed(0)
-    q, k, v = (torch.randn(1, heads, seq, dim, requires_grad=True) for _ in range(3))
-    sdpa = torch.nn.functional.scaled_dot_product_attention
-    with torch.no_grad():
-        forward = median_seconds(lambda: sdpa(q, k, v, is_causal=causal), repeat)
-    grad = torch.randn(1, heads, seq, dim)
-
-    def forward_backward():
-        q.grad = k.grad = v.grad = None
-        sdpa(q, k, v, is_causal=causal).backward(grad)
-
-    return forward, median_seconds(forward_backward, repeat)
+from benchcommon import ISAS, Yardstick, add_common_arguments, attnlab_json, print_header
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--attnlab", help="path to the attnlab binary (default: build with swift -c release)")
+    add_common_arguments(parser)
     parser.add_argument("--seq", type=int, default=4096)
     parser.add_argument("--heads", type=int, default=8)
     parser.add_argument("--head-dim", type=int, default=64)
@@ -63,47 +33,56 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    binary = attnlab_binary(args.attnlab)
+    isa = ISAS[args.isa]
+    binary = isa.attnlab_binary(args.attnlab)
+    numpy = Yardstick(sys.executable, "numpy", isa, args.threads)
+    torch = Yardstick(args.torch_python, "torch", isa, args.threads)
     h, n, d = args.heads, args.seq, args.head_dim
+    title = f"attention B=1 H={h} N={n} D={d}{' causal' if args.causal else ''}, fp32"
+    peak = print_header(title, args.isa, binary, [numpy, torch])
     flops = 4.0 * h * n * n * d / (2 if args.causal else 1)
-    rng = np.random.default_rng(0)
-    q, k, v = (rng.standard_normal((h, n, d), dtype=np.float32) for _ in range(3))
     gemm_k = max(1, round(flops / (2 * 4096 * 4096)))
-    a = rng.uniform(-1, 1, (4096, gemm_k)).astype(np.float32)
-    b = rng.uniform(-1, 1, (gemm_k, 4096)).astype(np.float32)
-    gemm_flops = 2.0 * 4096 * 4096 * gemm_k
+    shape = dict(heads=h, seq=n, dim=d, causal=args.causal, repeat=args.repeat, backward=args.backward)
 
-    rows = {"attnlab flash forward": [], "NumPy naive attention": [], f"NumPy SGEMM 4096×4096×{gemm_k}": [],
-            "PyTorch SDPA forward": []}
-    backward_rows = {"attnlab forward+backward": [], "PyTorch SDPA forward+backward": []}
+    forward = {"attnlab flash": [], "PyTorch SDPA": [], "NumPy naive": [], f"NumPy SGEMM 4096×4096×{gemm_k}": []}
+    backward = {"attnlab flash": [], "PyTorch SDPA": []}
     for _ in range(args.rounds):
-        bench = ["bench", "attention", "--seq", str(n), "--heads", str(h), "--head-dim", str(d),
-                 "--repeat", str(args.repeat)] + (["--causal"] if args.causal else []) + \
-                (["--backward"] if args.backward else [])
-        ours = attnlab_json(binary, *bench)
-        rows["attnlab flash forward"].append(flops / ours["seconds"] / 1e9)
+        ours = attnlab_json(binary, "bench", "attention", "--seq", str(n), "--heads", str(h), "--head-dim", str(d),
+                            "--threads", str(args.threads), "--repeat", str(args.repeat),
+                            *(["--causal"] if args.causal else []), *(["--backward"] if args.backward else []))
+        forward["attnlab flash"].append(ours["seconds"])
         if args.backward:
-            backward_rows["attnlab forward+backward"].append(
-                3.5 * flops / (ours["seconds"] + ours["backward_seconds"]) / 1e9)
-        rows["NumPy naive attention"].append(
-            flops / median_seconds(lambda: numpy_attention(q, k, v, args.causal), args.repeat) / 1e9)
-        rows[f"NumPy SGEMM 4096×4096×{gemm_k}"].append(gemm_flops / median_seconds(lambda: a @ b, args.repeat) / 1e9)
-        timed = torch_timers(h, n, d, args.causal, args.repeat)
-        if timed:
-            rows["PyTorch SDPA forward"].append(flops / timed[0] / 1e9)
-            backward_rows["PyTorch SDPA forward+backward"].append(3.5 * flops / timed[1] / 1e9)
+            backward["attnlab flash"].append(ours["backward_seconds"])
+        if torch.available:
+            theirs = torch.ask(op="attention", **shape)
+            forward["PyTorch SDPA"].append(theirs["seconds"])
+            if args.backward:
+                backward["PyTorch SDPA"].append(theirs["backward_seconds"])
+        forward["NumPy naive"].append(numpy.ask(op="attention", **dict(shape, backward=False))["seconds"])
+        gemm = numpy.ask(op="gemm", m=4096, n=4096, k=gemm_k, repeat=args.repeat)["seconds"]
+        forward[f"NumPy SGEMM 4096×4096×{gemm_k}"].append(gemm * flops / (2.0 * 4096 * 4096 * gemm_k))
 
-    print(f"attention H={h} N={n} D={d}{' causal' if args.causal else ''}, fp32, "
-          f"{args.rounds} rounds × median of {args.repeat}")
-    ours = statistics.median(rows["attnlab flash forward"])
-    print(f"{'':34} {'GFLOP/s':>9} {'attnlab / this':>15}")
-    for name, values in list(rows.items()) + (list(backward_rows.items()) if args.backward else []):
-        if not values:
-            print(f"{name:34} {'n/a':>9}")
-            continue
-        value = statistics.median(values)
-        reference = statistics.median(backward_rows["attnlab forward+backward"]) if "backward" in name else ours
-        print(f"{name:34} {value:>9.1f} {reference / value:>15.2f}")
+    def row(name, seconds, work, reference, extra=""):
+        """One line: GFLOP/s, % of peak, and attnlab's speed over this one (`reference`: attnlab's seconds)."""
+        if not seconds:
+            print(f"{name:40} {'n/a':>9}   {torch.reason if 'PyTorch' in name else ''}")
+            return
+        gflops = work / statistics.median(seconds) / 1e9
+        print(f"{name:40} {gflops:9.1f} {100 * gflops / peak:6.0f}% {statistics.median(seconds) / reference:15.2f}{extra}")
+
+    print(f"{'':40} {'GFLOP/s':>9} {'% peak':>7} {'attnlab / this':>15}")
+    ours = statistics.median(forward["attnlab flash"])
+    for name, seconds in forward.items():
+        row(f"{name} forward" if "SGEMM" not in name else f"{name} (equal FLOPs)", seconds, flops, ours)
+    if args.backward:
+        totals = {name: [f + b for f, b in zip(forward[name], backward[name])] for name in backward}
+        ours_total = statistics.median(totals["attnlab flash"])
+        for name, seconds in totals.items():
+            ratio = statistics.median(seconds) / statistics.median(forward[name]) if seconds else None
+            row(f"{name} forward+backward", seconds, 3.5 * flops, ours_total,
+                f"   (fwd+bwd = {ratio:.2f}× fwd)" if ratio else "")
+    print("FLOPs: forward 4·H·N²·D" + (" / 2 (causal)" if args.causal else "") + ", forward+backward 3.5× that; "
+          "ratios > 1: attnlab is faster")
 
 
 if __name__ == "__main__":

@@ -8,23 +8,33 @@ public struct MachineDescription: Codable, Sendable, Equatable {
     public var cpuModel: String
     /// Cores available to the process.
     public var cores: Int
-    /// The measured peak of this machine's GEMM in GFLOP/s (Float32), if the caller measured it.
+    /// The machine's fp32 peak in GFLOP/s (`MachinePeak`) on `peakThreads` threads, if measured.
     public var peakGFLOPS: Double?
+    /// Threads the peak was measured on (nil in runs stored before it was recorded).
+    public var peakThreads: Int?
     /// Operating system, e.g. "Linux 6.8.0".
     public var operatingSystem: String
 
-    public init(cpuModel: String, cores: Int, peakGFLOPS: Double?, operatingSystem: String) {
+    public init(cpuModel: String, cores: Int, peakGFLOPS: Double?, peakThreads: Int? = nil, operatingSystem: String) {
         self.cpuModel = cpuModel
         self.cores = cores
         self.peakGFLOPS = peakGFLOPS
+        self.peakThreads = peakThreads
         self.operatingSystem = operatingSystem
     }
 
-    /// This machine, with a peak the caller measured (e.g. with a GEMM benchmark).
-    public static func current(peakGFLOPS: Double?) -> MachineDescription {
+    /// This machine, with the peak of `threads` threads: the process's one cached `MachinePeak`
+    /// measurement, the same that `attnlab info` and `attnlab bench` divide by.
+    public static func current(threads: Int = Parallelism.defaultThreads) -> MachineDescription {
         MachineDescription(
-            cpuModel: BuildInfo.cpuModel, cores: BuildInfo.cores, peakGFLOPS: peakGFLOPS,
-            operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
+            cpuModel: BuildInfo.cpuModel, cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measured(threads: threads),
+            peakThreads: threads, operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
+    }
+
+    /// The report's cell for the peak: "190.3 (2 threads)", or "not measured".
+    var peakText: String {
+        guard let peakGFLOPS else { return "not measured" }
+        return NumberText.short(peakGFLOPS, digits: 4) + (peakThreads.map { " (\($0) thread\($0 == 1 ? "" : "s"))" } ?? "")
     }
 }
 

@@ -55,7 +55,7 @@ struct ReportContent {
         self.machine = machine.map { machine in
             ReportTable(headers: ["CPU", "Cores", "Peak GFLOP/s", "OS"], rows: [[
                 machine.cpuModel, String(machine.cores),
-                machine.peakGFLOPS.map { NumberText.short($0, digits: 4) } ?? "not measured", machine.operatingSystem,
+                machine.peakText, machine.operatingSystem,
             ]])
         }
         self.runs = runs.isEmpty ? nil : ReportTable(
@@ -69,9 +69,8 @@ struct ReportContent {
             section.claims.isEmpty ? nil : ReportTable(
                 headers: ["Claim", "Predicted", "Measured", "95% interval", "Verdict", "Note"],
                 rows: section.claims.map { claim in
-                    [claim.claim, claim.predicted, NumberText.short(claim.measured, digits: 4),
-                     "[\(NumberText.short(claim.low, digits: 4)), \(NumberText.short(claim.high, digits: 4))]",
-                     claim.verdict.rawValue, claim.note]
+                    [claim.claim, claim.predicted, claim.measuredText, claim.intervalText, claim.verdict.rawValue,
+                     claim.noteText]
                 })
         }
         var plots: [LogLogPlot] = []

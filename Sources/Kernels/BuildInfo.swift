@@ -1,3 +1,4 @@
+import CPUSupport
 import Foundation
 
 /// What this binary was compiled for and what the machine running it has.
@@ -18,6 +19,20 @@ public enum BuildInfo {
         features.append("neon")
         #endif
         return features
+    }
+
+    /// The CPU the kernels were compiled for (`ATTNLAB_TARGET_CPU` after aliases: "znver3", "haswell",
+    /// "native", or "generic" for no `-target-cpu`).
+    public static var targetCPU: String { String(cString: attnlab_target_cpu()) }
+
+    /// The x86 instruction-set extensions this build requires of the CPU (checked at start-up by
+    /// CPUSupport, which stops the process with a one-line error where one is missing).
+    public static var requiredCPUFeatures: [String] {
+        let required = attnlab_cpu_required_features()
+        return (0..<64).compactMap { index in
+            guard required >> index & 1 == 1, let name = attnlab_cpu_feature_name(Int32(index)) else { return nil }
+            return String(cString: name)
+        }
     }
 
     /// The CPU model name, from /proc/cpuinfo on Linux or `sysctl` elsewhere; "unknown" if neither answers.

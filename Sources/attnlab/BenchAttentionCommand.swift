@@ -58,7 +58,7 @@ struct BenchAttentionCommand: ParsableCommand {
         let shape = try AttentionShape(queries: q.shape, keys: k.shape, values: v.shape)
         let flops = shape.forwardFLOPs(causal: causal)
         let seconds = median(forwardTimes)
-        let peak = MachinePeak.measureGFLOPS(threads: threads)
+        let peak = MachinePeak.measured(threads: threads)
         let result = AttentionBenchResult(
             batch: batch, heads: heads, kvHeads: g, seq: seq, kvSeq: m, headDim: headDim, causal: causal, threads: threads,
             seconds: seconds, gflops: flops / seconds / 1e9, peakGFLOPS: peak,

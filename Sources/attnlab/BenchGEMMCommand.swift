@@ -41,7 +41,7 @@ struct BenchGEMMCommand: ParsableCommand {
         }
         let seconds = median(times)
         let gflops = 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
-        let peak = MachinePeak.measureGFLOPS(threads: threads)
+        let peak = MachinePeak.measured(threads: threads)
         let result = GEMMBenchResult(
             m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, threads: threads,
             seconds: seconds, gflops: gflops, peakGFLOPS: peak, percentOfPeak: 100 * gflops / peak)

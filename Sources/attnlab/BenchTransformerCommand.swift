@@ -64,7 +64,7 @@ struct BenchTransformerCommand: ParsableCommand {
         case .standard:
             try measure(StandardTransformer.random(layers: layers, heads: heads, embedding: dim, mlpHidden: mlpHidden, seed: 1), x)
         }
-        let peak = MachinePeak.measureGFLOPS(threads: threads)
+        let peak = MachinePeak.measured(threads: threads)
         let result = TransformerBenchResult(
             model: model.rawValue, layers: layers, heads: heads, seq: seq, dim: dim,
             keyDim: model == .paper ? keyDim ?? dim : nil, mlpHidden: model == .standard ? mlpHidden ?? 4 * dim : mlpHidden,

@@ -38,7 +38,7 @@ extension ExperimentOptions {
     func run<E: Experiment>(_ experiment: E) throws {
         let shard = try resolvedShard()
         let store = try ResultsStore.open(path: db)
-        let machine = MachineDescription.current(peakGFLOPS: MachinePeak.measureGFLOPS(threads: threads))
+        let machine = MachineDescription.current(threads: threads)
         let runner = SweepRunner(store: store, shard: shard, machine: machine,
                                  progressMode: .automatic(quiet: quiet, json: json))
         let outcome = try runner.run(experiment) { run in InterruptHandler.markInterrupted(run, in: store) }

@@ -4,7 +4,7 @@ import Kernels
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Print the machine: CPU, SIMD features of this build, cores, measured FP32 FMA peak.")
+        abstract: "Print the machine: CPU, target CPU and SIMD features of this build, cores, measured FP32 peak.")
 
     @Flag(help: "Print JSON instead of text.") var json = false
 
@@ -16,9 +16,10 @@ struct InfoCommand: ParsableCommand {
             print("""
                 cpu:            \(report.cpu)
                 architecture:   \(report.architecture)
+                target cpu:     \(report.targetCPU) (ATTNLAB_TARGET_CPU)
                 simd (build):   \(report.simdFeatures.isEmpty ? "none (portable build)" : report.simdFeatures.joined(separator: ", "))
                 cores:          \(report.cores)
-                peak fp32 FMA:  \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
+                peak fp32:      \(format(report.peakGFLOPS, digits: 1)) GFLOP/s (\(report.cores) threads), \
                 \(format(report.peakGFLOPSOneThread, digits: 1)) GFLOP/s (1 thread)
                 """)
         }
@@ -29,6 +30,7 @@ struct InfoCommand: ParsableCommand {
 struct MachineReport: Codable {
     let cpu: String
     let architecture: String
+    let targetCPU: String
     let simdFeatures: [String]
     let cores: Int
     let peakGFLOPS: Double
@@ -36,15 +38,15 @@ struct MachineReport: Codable {
 
     enum CodingKeys: String, CodingKey {
         case cpu, architecture, cores
-        case simdFeatures = "simd_features"
+        case targetCPU = "target_cpu", simdFeatures = "simd_features"
         case peakGFLOPS = "peak_gflops"
         case peakGFLOPSOneThread = "peak_gflops_one_thread"
     }
 
     static func measure() -> MachineReport {
         MachineReport(
-            cpu: BuildInfo.cpuModel, architecture: BuildInfo.architecture, simdFeatures: BuildInfo.simdFeatures,
-            cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measureGFLOPS(),
-            peakGFLOPSOneThread: MachinePeak.measureGFLOPS(threads: 1))
+            cpu: BuildInfo.cpuModel, architecture: BuildInfo.architecture, targetCPU: BuildInfo.targetCPU,
+            simdFeatures: BuildInfo.simdFeatures, cores: BuildInfo.cores, peakGFLOPS: MachinePeak.measured,
+            peakGFLOPSOneThread: MachinePeak.measured(threads: 1))
     }
 }
