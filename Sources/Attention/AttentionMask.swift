@@ -32,12 +32,12 @@ public enum AttentionMask: Sendable {
         }
     }
 
-    /// Lane-wise `sees(query:key:)` for 16 (query, key) pairs at once (explicit masks: all true).
-    @inline(__always) func sees(queries: SIMD16<Int32>, keys: SIMD16<Int32>) -> SIMDMask<SIMD16<Int32>> {
+    /// Lane-wise `sees(query:key:)` for one vector of (query, key) pairs (explicit masks: all true).
+    @inline(__always) func sees(queries: IntVector, keys: IntVector) -> SIMDMask<IntVector> {
         switch self {
         case .none, .explicit: return SIMDMask(repeating: true)
         case .causal: return keys .<= queries
-        case .slidingWindow(let w): return (keys .<= queries) .& (keys .> queries &- SIMD16<Int32>(repeating: Int32(w)))
+        case .slidingWindow(let w): return (keys .<= queries) .& (keys .> queries &- IntVector(repeating: Int32(w)))
         }
     }
 

@@ -19,11 +19,24 @@ struct BackwardKeyBlock {
         gradKeys: UnsafeMutablePointer<Float>, gradValues: UnsafeMutablePointer<Float>
     ) {
         let d = shape.headDimension, lanes = BackwardTile.keys, mr = FlashTile.rows, br = BackwardTile.queries
-        let d6 = roundUp(d, mr), d64 = roundUp(d, FlashTile.columns)
+        let nr = FlashTile.columns
+        let d6 = roundUp(d, mr), dNR = roundUp(d, nr)
         let keyCount = min(lanes, shape.keyLength - keyStart)
+        let tiles = (keyCount + nr - 1) / nr  // NR-key column tiles holding this block's keys
         packKeyBlock(keys: keys, values: values, keyCount: keyCount)
         scratch.gradKeyColumns.initialize(repeating: 0, count: d6 * lanes)
         scratch.gradValueColumns.initialize(repeating: 0, count: d6 * lanes)
+
+        /// C[6, keys] (+)= A-panel · B[depth, keys] over the block's column tiles; B and C rows are `lanes` wide.
+        @inline(__always) func panelTimesKeys(
+            depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+            alpha: Float, beta: Float
+        ) {
+            for t in 0..<tiles {
+                microKernel(depth: depth, a: a, b: b + t * nr, ldb: lanes, c: c + t * nr, ldc: lanes,
+                            alpha: alpha, beta: beta)
+            }
+        }
 
         let visible = mask.visibleQueries(for: keyStart..<keyStart + keyCount, queryCount: shape.queryLength)
         let lower = max(visible.lowerBound, chunkStart), upper = min(visible.upperBound, chunkStart + chunkCount)
@@ -33,38 +46,38 @@ struct BackwardKeyBlock {
                 let queries = chunkStart + first..<chunkStart + first + br
                 // P = exp(scale·Q·Kᵀ (+ mask) − L), [48 queries, 64 keys].
                 for panel in 0..<br / mr {
-                    microKernel6x64(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
-                                    c: scratch.probabilities + panel * mr * lanes, ldc: lanes, alpha: scale, beta: 0)
+                    panelTimesKeys(depth: d, a: chunk.rows + (first + panel * mr) * d, b: scratch.keyColumns,
+                                   c: scratch.probabilities + panel * mr * lanes, alpha: scale, beta: 0)
                 }
                 let needsMask = keyCount < lanes || !mask.seesAll(queries: queries, keys: keyStart..<keyStart + lanes)
-                exponentiate(first: first, keyCount: keyCount, masked: needsMask)
+                exponentiate(first: first, keyCount: keyCount, tiles: tiles, masked: needsMask)
                 // dVᵀ += dOᵀ·P
                 let columnBlock = block * br * d6
                 for group in 0..<d6 / mr {
-                    microKernel6x64(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
-                                    b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
-                                    ldc: lanes, alpha: 1, beta: 1)
+                    panelTimesKeys(depth: br, a: chunk.gradColumns + columnBlock + group * br * mr,
+                                   b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
+                                   alpha: 1, beta: 1)
                 }
                 // dP = dO·Vᵀ, then dS = P ∘ (dP − δ) in place.
                 for panel in 0..<br / mr {
-                    microKernel6x64(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
-                                    c: scratch.gradScores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
+                    panelTimesKeys(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
+                                   c: scratch.gradScores + panel * mr * lanes, alpha: 1, beta: 0)
                 }
-                scoreGradients(first: first)
+                scoreGradients(first: first, tiles: tiles)
                 // dKᵀ += Qᵀ·dS (scaled when written out).
                 for group in 0..<d6 / mr {
-                    microKernel6x64(depth: br, a: chunk.columns + columnBlock + group * br * mr,
-                                    b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
-                                    ldc: lanes, alpha: 1, beta: 1)
+                    panelTimesKeys(depth: br, a: chunk.columns + columnBlock + group * br * mr,
+                                   b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
+                                   alpha: 1, beta: 1)
                 }
-                // dQ += dS·K (scaled when summed).
+                // dQ += dS·K (scaled when summed): depth = the block's keys.
                 packScoreGradientRows()
                 for panel in 0..<br / mr {
-                    for group in 0..<d64 / lanes {
-                        microKernel6x64(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
-                                        b: scratch.keyRows + group * lanes * lanes,
-                                        c: scratch.gradQueries + (first + panel * mr) * d64 + group * lanes,
-                                        ldc: d64, alpha: 1, beta: 1)
+                    for group in 0..<dNR / nr {
+                        microKernel(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
+                                    b: scratch.keyRows + group * lanes * nr,
+                                    c: scratch.gradQueries + (first + panel * mr) * dNR + group * nr,
+                                    ldc: dNR, alpha: 1, beta: 1)
                     }
                 }
             }
@@ -77,63 +90,64 @@ struct BackwardKeyBlock {
         }
     }
 
-    /// Kᵀ and Vᵀ as `[D][64]` and K as `[D₆₄/64][64][64]`, zero beyond the last key and dimension.
+    /// Kᵀ and Vᵀ as `[D][64]` and K as NR-dimension panels `[D_NR/NR][64 keys][NR]`, zero beyond the last
+    /// key and dimension.
     private func packKeyBlock(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, keyCount: Int) {
-        let d = shape.headDimension, lanes = BackwardTile.keys, d64 = roundUp(d, FlashTile.columns)
+        let d = shape.headDimension, lanes = BackwardTile.keys, nr = FlashTile.columns, dNR = roundUp(d, nr)
         for j in 0..<lanes {
-            for c in 0..<d64 {
+            for c in 0..<dNR {
                 let k: Float = j < keyCount && c < d ? keys[(keyStart + j) * d + c] : 0
                 if c < d {
                     scratch.keyColumns[c * lanes + j] = k
                     scratch.valueColumns[c * lanes + j] = j < keyCount ? values[(keyStart + j) * d + c] : 0
                 }
-                scratch.keyRows[(c / lanes) * lanes * lanes + j * lanes + c % lanes] = k
+                scratch.keyRows[(c / nr) * lanes * nr + j * nr + c % nr] = k
             }
         }
     }
 
     /// Turns the score tile into probabilities, masking keys past the end or hidden by the mask.
     @inline(__always)
-    private func exponentiate(first: Int, keyCount: Int, masked: Bool) {
+    private func exponentiate(first: Int, keyCount: Int, tiles: Int, masked: Bool) {
         let lanes = BackwardTile.keys
-        let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let vectorBytes = MemoryLayout<FloatVector>.size
         for r in 0..<BackwardTile.queries {
             let row = scratch.probabilities + r * lanes
+            let raw = UnsafeMutableRawPointer(row)
             let query = chunkStart + first + r
             if masked {
-                let raw = UnsafeMutableRawPointer(row)
-                for v in 0..<lanes / 16 {
-                    let keyLanes = laneIndex &+ SIMD16<Int32>(repeating: Int32(keyStart + 16 * v))
-                    let hidden = .!mask.sees(queries: SIMD16<Int32>(repeating: Int32(query)), keys: keyLanes)
-                        .| (keyLanes .>= SIMD16<Int32>(repeating: Int32(keyStart + keyCount)))
-                    let scores = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * 64, as: SIMD16<Float>.self)
+                let queryLanes = IntVector(repeating: Int32(query))
+                for v in 0..<tiles * InstructionSet.tileRowVectors {
+                    let keyLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(keyStart + v * InstructionSet.vectorLanes))
+                    let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
+                        .| (keyLanes .>= IntVector(repeating: Int32(keyStart + keyCount)))
+                    let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
+                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
                 }
                 if let table = maskTable, query < shape.queryLength {
                     for j in 0..<keyCount { row[j] += table[query * shape.keyLength + keyStart + j] }
                 }
             }
-            let l = SIMD16<Float>(repeating: chunk.logSumExp[first + r])
-            let raw = UnsafeMutableRawPointer(row)
-            for v in 0..<4 {
-                let s = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                raw.storeBytes(of: softmaxExp(s - l), toByteOffset: v * 64, as: SIMD16<Float>.self)
+            let l = TileRow(repeating: chunk.logSumExp[first + r])
+            for t in 0..<tiles {
+                let tile = raw + t * MemoryLayout<TileRow>.size
+                tile.storeBytes(of: softmaxExp(tile.load(as: TileRow.self) - l), as: TileRow.self)
             }
         }
     }
 
     /// dS = P ∘ (dP − δ), written over dP.
     @inline(__always)
-    private func scoreGradients(first: Int) {
+    private func scoreGradients(first: Int, tiles: Int) {
         let lanes = BackwardTile.keys
         for r in 0..<BackwardTile.queries {
             let p = UnsafeRawPointer(scratch.probabilities + r * lanes)
             let g = UnsafeMutableRawPointer(scratch.gradScores + r * lanes)
-            let delta = SIMD16<Float>(repeating: chunk.delta[first + r])
-            for v in 0..<4 {
-                let ds = p.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                    * (g.load(fromByteOffset: v * 64, as: SIMD16<Float>.self) - delta)
-                g.storeBytes(of: ds, toByteOffset: v * 64, as: SIMD16<Float>.self)
+            let delta = TileRow(repeating: chunk.delta[first + r])
+            for t in 0..<tiles {
+                let offset = t * MemoryLayout<TileRow>.size
+                let ds = p.load(fromByteOffset: offset, as: TileRow.self) * (g.load(fromByteOffset: offset, as: TileRow.self) - delta)
+                g.storeBytes(of: ds, toByteOffset: offset, as: TileRow.self)
             }
         }
     }

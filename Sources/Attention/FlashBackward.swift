@@ -59,7 +59,8 @@ func flashAttentionBackward(
 
 /// Tile sizes of the backward pass.
 enum BackwardTile {
-    /// Keys per work item: the 64 SIMD lanes of the micro-kernel's columns.
+    /// Keys per work item: one to eight NR-lane column tiles of the micro-kernel, so the dQ += dS·K
+    /// products have depth 64 on every instruction set.
     static let keys = 64
     /// Queries per inner step: two [48, 64] tiles (P and dS, 12 KiB each) stay in L1.
     static let queries = 48
@@ -167,29 +168,29 @@ struct PackedQueryChunk {
 
 /// Per-thread buffers of the backward pass.
 struct BackwardScratch {
-    /// Kᵀ and Vᵀ of the key block as 64-key panels `[D][64]`.
+    /// Kᵀ and Vᵀ of the key block `[D][64]`.
     let keyColumns, valueColumns: UnsafeMutablePointer<Float>
-    /// K of the key block as 64-dimension panels `[D₆₄/64][64 keys][64]`.
+    /// K of the key block as NR-dimension panels `[D_NR/NR][64 keys][NR]`.
     let keyRows: UnsafeMutablePointer<Float>
     /// P and dS tiles `[48, 64]`, and dS as 6-query panels `[8][64][6]`.
     let probabilities, gradScores, gradScoreRows: UnsafeMutablePointer<Float>
     /// dKᵀ and dVᵀ of the key block `[D₆, 64]`.
     let gradKeyColumns, gradValueColumns: UnsafeMutablePointer<Float>
-    /// This thread's share of dQ for the chunk, `[chunk, D₆₄]`, zero between chunks.
+    /// This thread's share of dQ for the chunk, `[chunk, D_NR]` (D rounded up to NR), zero between chunks.
     let gradQueries: UnsafeMutablePointer<Float>
 
     init(headDimension d: Int, chunkLength: Int) {
-        let lanes = BackwardTile.keys, d6 = roundUp(d, FlashTile.rows), d64 = roundUp(d, FlashTile.columns)
+        let lanes = BackwardTile.keys, d6 = roundUp(d, FlashTile.rows), dNR = roundUp(d, FlashTile.columns)
         keyColumns = AlignedBuffer(count: d * lanes).pointer
         valueColumns = AlignedBuffer(count: d * lanes).pointer
-        keyRows = AlignedBuffer(count: d64 * lanes).pointer
+        keyRows = AlignedBuffer(count: dNR * lanes).pointer
         probabilities = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
         gradScores = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
         gradScoreRows = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
         gradKeyColumns = AlignedBuffer(count: d6 * lanes).pointer
         gradValueColumns = AlignedBuffer(count: d6 * lanes).pointer
-        gradQueries = AlignedBuffer(count: chunkLength * d64).pointer
-        gradQueries.initialize(repeating: 0, count: chunkLength * d64)
+        gradQueries = AlignedBuffer(count: chunkLength * dNR).pointer
+        gradQueries.initialize(repeating: 0, count: chunkLength * dNR)
     }
 
     func free() {

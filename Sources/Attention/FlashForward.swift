@@ -3,11 +3,12 @@ import Kernels
 
 /// Exact attention forward pass, tiled, never materialising the N_q × N_kv score matrix.
 ///
-/// For each head and block of 64 queries (the parallel work items) it walks the visible 96-key blocks:
-/// Sᵀ = K_blk·(scale·Q_blk)ᵀ on the 6×64 micro-kernel (queries across SIMD lanes), an online softmax per
+/// For each head and block of NR queries (the parallel work items; NR = `FlashTile.columns`, 64 on
+/// AVX-512, 16 on AVX2, 8 on 128-bit SIMD) it walks the visible 96-key blocks:
+/// Sᵀ = K_blk·(scale·Q_blk)ᵀ on the 6 × NR micro-kernel (queries across SIMD lanes), an online softmax per
 /// query (running max m and sum l; the accumulator is rescaled only when m grows), and
 /// Oᵀ += V_blkᵀ·Pᵀ with P read straight from the score tile. Extra memory: the packed K/V (≈ 2·N_kv·D per
-/// key/value head) and ≈ 40 KiB per thread. FLOPs 4·N_q·N_kv·D per head (causal about half).
+/// key/value head) and ≤ 40 KiB per thread. FLOPs 4·N_q·N_kv·D per head (causal about half).
 ///
 /// Pointers are row-major: `queries`/`output` `[B·H_q, N_q, D]`, `keys`/`values` `[B·H_kv, N_kv, D]`,
 /// `logSumExp` `[B·H_q, N_q]` (natural log of Σ_j exp(s_ij); −∞ for a query that sees no key).
@@ -50,8 +51,8 @@ func flashAttentionForward(
     }
 }
 
-/// Per-thread buffers of the forward pass: packed queries [D, 64], score tile [96, 64], output
-/// accumulator Oᵀ [D₆, 64].
+/// Per-thread buffers of the forward pass: packed queries [D, NR], score tile [96, NR], output
+/// accumulator Oᵀ [D₆, NR].
 struct ForwardScratch {
     let queries: UnsafeMutablePointer<Float>
     let scores: UnsafeMutablePointer<Float>
@@ -70,10 +71,7 @@ struct ForwardScratch {
     }
 }
 
-/// Four SIMD16 vectors: one value per query of a 64-query block.
-typealias QueryLanes = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-
-/// One 64-query block of one head: the body of the forward loop.
+/// One NR-query block of one head: the body of the forward loop.
 struct ForwardBlock {
     let shape: AttentionShape
     let mask: AttentionMask
@@ -90,15 +88,15 @@ struct ForwardBlock {
         let queryCount = min(lanes, shape.queryLength - queryStart)
         let queryRange = queryStart..<queryStart + queryCount
 
-        // Qᵀ block, scaled: [D, 64], zero beyond the last query.
+        // Qᵀ block, scaled: [D, NR], zero beyond the last query.
         for c in 0..<d {
             let row = scratch.queries + c * lanes
             for q in 0..<lanes { row[q] = q < queryCount ? scale * queries[(queryStart + q) * d + c] : 0 }
         }
         scratch.accumulator.initialize(repeating: 0, count: d6 * lanes)
-        let negativeInfinity = SIMD16<Float>(repeating: -.infinity)
-        var runningMax: QueryLanes = (negativeInfinity, negativeInfinity, negativeInfinity, negativeInfinity)
-        var runningSum: QueryLanes = (.zero, .zero, .zero, .zero)
+        // One lane per query of the block: running max m and running sum l of the online softmax.
+        var runningMax = TileRow(repeating: -.infinity)
+        var runningSum = TileRow()
 
         let visible = mask.visibleKeys(for: queryRange, keyCount: shape.keyLength)
         if !visible.isEmpty {
@@ -107,7 +105,7 @@ struct ForwardBlock {
                 let keyCount = min(bc, shape.keyLength - keyStart)
                 // Sᵀ[j, q] = Σ_c K[j, c]·scale·Q[q, c] for the block's keys (rows) and queries (lanes).
                 for panel in 0..<(keyCount + mr - 1) / mr {
-                    microKernel6x64(depth: d, a: keyRows + (keyStart + panel * mr) * d, b: scratch.queries,
+                    microKernel(depth: d, a: keyRows + (keyStart + panel * mr) * d, b: scratch.queries,
                                     c: scratch.scores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
                 }
                 if !mask.seesAll(queries: queryRange, keys: keyStart..<keyStart + keyCount) {
@@ -117,7 +115,7 @@ struct ForwardBlock {
                 // Oᵀ[c, q] += Σ_j Vᵀ[c, j]·P[q, j]
                 let valueBlock = valueColumns + block * d6 * bc
                 for group in 0..<d6 / mr {
-                    microKernel6x64(depth: keyCount, a: valueBlock + group * bc * mr, b: scratch.scores,
+                    microKernel(depth: keyCount, a: valueBlock + group * bc * mr, b: scratch.scores,
                                     c: scratch.accumulator + group * mr * lanes, ldc: lanes, alpha: 1, beta: 1)
                 }
             }
@@ -130,20 +128,20 @@ struct ForwardBlock {
     private func applyMask(keys: Range<Int>) {
         let lanes = FlashTile.columns
         let queryCount = min(lanes, shape.queryLength - queryStart)
-        let laneIndex = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let vectorBytes = MemoryLayout<FloatVector>.size
         for (j, key) in keys.enumerated() {
             let row = scratch.scores + j * lanes
             if let table = maskTable {
                 for q in 0..<queryCount { row[q] += table[(queryStart + q) * shape.keyLength + key] }
                 continue
             }
-            let keyLanes = SIMD16<Int32>(repeating: Int32(key))
+            let keyLanes = IntVector(repeating: Int32(key))
             let raw = UnsafeMutableRawPointer(row)
-            for v in 0..<lanes / 16 {
-                let queryLanes = laneIndex &+ SIMD16<Int32>(repeating: Int32(queryStart + 16 * v))
+            for v in 0..<InstructionSet.tileRowVectors {
+                let queryLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(queryStart + v * InstructionSet.vectorLanes))
                 let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
-                let scores = raw.load(fromByteOffset: v * 64, as: SIMD16<Float>.self)
-                raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * 64, as: SIMD16<Float>.self)
+                let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
+                raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
             }
         }
     }
@@ -151,55 +149,39 @@ struct ForwardBlock {
     /// Online softmax over one score tile: new running max, rescale of Oᵀ and l when it grew,
     /// P = exp(S − m) in place, l += Σ_j P.
     @inline(__always)
-    private func softmaxStep(keyCount: Int, runningMax: inout QueryLanes, runningSum: inout QueryLanes, rows: Int) {
+    private func softmaxStep(keyCount: Int, runningMax: inout TileRow, runningSum: inout TileRow, rows: Int) {
         let lanes = FlashTile.columns
         let raw = UnsafeMutableRawPointer(scratch.scores)
-        var blockMax: QueryLanes = runningMax
+        let rowBytes = lanes * MemoryLayout<Float>.size
+        var blockMax = runningMax
         for j in 0..<keyCount {
-            let row = raw + j * lanes * 4
-            blockMax.0 = lanewiseMax(blockMax.0, row.load(fromByteOffset: 0, as: SIMD16<Float>.self))
-            blockMax.1 = lanewiseMax(blockMax.1, row.load(fromByteOffset: 64, as: SIMD16<Float>.self))
-            blockMax.2 = lanewiseMax(blockMax.2, row.load(fromByteOffset: 128, as: SIMD16<Float>.self))
-            blockMax.3 = lanewiseMax(blockMax.3, row.load(fromByteOffset: 192, as: SIMD16<Float>.self))
+            blockMax = lanewiseMax(blockMax, (raw + j * rowBytes).load(as: TileRow.self))
         }
-        let grew = any(blockMax.0 .> runningMax.0) || any(blockMax.1 .> runningMax.1)
-            || any(blockMax.2 .> runningMax.2) || any(blockMax.3 .> runningMax.3)
         // A query with no visible key so far keeps m = −∞; subtract 0 instead so exp gives 0, not NaN.
-        let reference: QueryLanes = (finiteOrZero(blockMax.0), finiteOrZero(blockMax.1),
-                                     finiteOrZero(blockMax.2), finiteOrZero(blockMax.3))
-        if grew {
-            let factor: QueryLanes = (softmaxExp(runningMax.0 - reference.0), softmaxExp(runningMax.1 - reference.1),
-                                      softmaxExp(runningMax.2 - reference.2), softmaxExp(runningMax.3 - reference.3))
-            runningSum = (runningSum.0 * factor.0, runningSum.1 * factor.1, runningSum.2 * factor.2, runningSum.3 * factor.3)
+        let reference = finiteOrZero(blockMax)
+        if TileRow.anyLane(blockMax, runningMax, { $0 .> $1 }) {
+            let factor = softmaxExp(runningMax - reference)
+            runningSum *= factor
             let accumulator = UnsafeMutableRawPointer(scratch.accumulator)
             for c in 0..<rows {
-                let row = accumulator + c * lanes * 4
-                row.storeBytes(of: row.load(fromByteOffset: 0, as: SIMD16<Float>.self) * factor.0, toByteOffset: 0, as: SIMD16<Float>.self)
-                row.storeBytes(of: row.load(fromByteOffset: 64, as: SIMD16<Float>.self) * factor.1, toByteOffset: 64, as: SIMD16<Float>.self)
-                row.storeBytes(of: row.load(fromByteOffset: 128, as: SIMD16<Float>.self) * factor.2, toByteOffset: 128, as: SIMD16<Float>.self)
-                row.storeBytes(of: row.load(fromByteOffset: 192, as: SIMD16<Float>.self) * factor.3, toByteOffset: 192, as: SIMD16<Float>.self)
+                let row = accumulator + c * rowBytes
+                row.storeBytes(of: row.load(as: TileRow.self) * factor, as: TileRow.self)
             }
             runningMax = blockMax
         }
         var sum = runningSum
         for j in 0..<keyCount {
-            let row = raw + j * lanes * 4
-            let p0 = softmaxExp(row.load(fromByteOffset: 0, as: SIMD16<Float>.self) - reference.0)
-            let p1 = softmaxExp(row.load(fromByteOffset: 64, as: SIMD16<Float>.self) - reference.1)
-            let p2 = softmaxExp(row.load(fromByteOffset: 128, as: SIMD16<Float>.self) - reference.2)
-            let p3 = softmaxExp(row.load(fromByteOffset: 192, as: SIMD16<Float>.self) - reference.3)
-            row.storeBytes(of: p0, toByteOffset: 0, as: SIMD16<Float>.self)
-            row.storeBytes(of: p1, toByteOffset: 64, as: SIMD16<Float>.self)
-            row.storeBytes(of: p2, toByteOffset: 128, as: SIMD16<Float>.self)
-            row.storeBytes(of: p3, toByteOffset: 192, as: SIMD16<Float>.self)
-            sum = (sum.0 + p0, sum.1 + p1, sum.2 + p2, sum.3 + p3)
+            let row = raw + j * rowBytes
+            let p = softmaxExp(row.load(as: TileRow.self) - reference)
+            row.storeBytes(of: p, as: TileRow.self)
+            sum += p
         }
         runningSum = sum
     }
 
     /// O[q, c] = Oᵀ[c, q] / l_q and logsumexp_q = m_q + ln l_q; zeros and −∞ for queries that saw no key.
     private func writeOutput(
-        queryCount: Int, runningMax: QueryLanes, runningSum: QueryLanes,
+        queryCount: Int, runningMax: TileRow, runningSum: TileRow,
         output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>
     ) {
         let d = shape.headDimension, lanes = FlashTile.columns
@@ -217,8 +199,8 @@ struct ForwardBlock {
     }
 }
 
-@inline(__always) func finiteOrZero(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    x.replacing(with: 0, where: x .== -.infinity)
+@inline(__always) func finiteOrZero(_ x: TileRow) -> TileRow {
+    x.map { $0.replacing(with: 0, where: $0 .== -.infinity) }
 }
 
 extension Optional where Wrapped == Tensor<Float> {

@@ -1,12 +1,14 @@
 import Kernels
 
-/// Tile sizes of the flash kernels, fixed by the 6×64 register micro-kernel.
+/// Tile sizes of the flash kernels, set by the 6 × NR register micro-kernel of this instruction set
+/// (NR = 64 on AVX-512, 16 on AVX2, 8 on 128-bit SIMD; see `GEMMTile`).
 enum FlashTile {
     /// Rows of a micro-kernel tile (the broadcast operand).
-    static let rows = 6
-    /// Columns of a micro-kernel tile: 64 queries (forward) or 64 keys (backward) across SIMD lanes.
-    static let columns = 64
-    /// Keys per forward step: the [96, 64] score tile (24 KiB) stays in L1.
+    static let rows = GEMMTile.rows
+    /// Columns of a micro-kernel tile: NR queries (forward) or NR keys (backward) across SIMD lanes,
+    /// one `TileRow`.
+    @inline(__always) static var columns: Int { GEMMTile.columns }
+    /// Keys per forward step: the [96, NR] score tile (≤ 24 KiB) stays in L1.
     static let keys = 96
 }
 

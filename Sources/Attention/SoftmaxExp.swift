@@ -7,13 +7,19 @@ import Kernels
 /// e^−87.3 ≈ 1.2e-38 flush to 0 (their weight is below fp32 resolution next to the max's weight 1),
 /// and x above 88 is not supported (it never occurs: x ≤ 0 up to rounding). exp(−∞) = 0; NaN stays NaN.
 @inline(__always)
-func softmaxExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let floor = SIMD16<Float>(repeating: -87.3)
+func softmaxExp(_ x: FloatVector) -> FloatVector {
+    let floor = FloatVector(repeating: -87.3)
     let tooSmall = x .< floor
     let clamped = x.replacing(with: floor, where: tooSmall)
     let (expR, n) = reducedExp(clamped)
     // 2^n: add n to the exponent field of e^r ∈ [0.7, 1.42] (n ≥ −126 keeps the result normal).
-    let exponent = n &<< SIMD16<Int32>(repeating: 23)
-    let result = unsafeBitCast(unsafeBitCast(expR, to: SIMD16<Int32>.self) &+ exponent, to: SIMD16<Float>.self)
+    let exponent = n &<< IntVector(repeating: 23)
+    let result = unsafeBitCast(unsafeBitCast(expR, to: IntVector.self) &+ exponent, to: FloatVector.self)
     return result.replacing(with: 0, where: tooSmall).replacing(with: x, where: x .!= x)
+}
+
+/// `softmaxExp` on each native register of a tile row (one query or key per lane).
+@inline(__always)
+func softmaxExp(_ x: TileRow) -> TileRow {
+    x.map { softmaxExp($0) }
 }

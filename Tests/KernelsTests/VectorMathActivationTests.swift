@@ -9,13 +9,14 @@ struct VectorMathActivationTests {
         (0..<count).map { Float(low + (high - low) * Double($0) / Double(count - 1)) }
     }
 
-    /// Applies a 16-lane function to every element of `x` (zero padding in the last vector).
-    static func lanes(_ x: [Float], _ f: (SIMD16<Float>) -> SIMD16<Float>) -> [Float] {
-        stride(from: 0, to: x.count, by: 16).flatMap { start -> [Float] in
-            var v = SIMD16<Float>()
-            for lane in 0..<min(16, x.count - start) { v[lane] = x[start + lane] }
+    /// Applies a `FloatVector` function to every element of `x` (zero padding in the last vector).
+    static func lanes(_ x: [Float], _ f: (FloatVector) -> FloatVector) -> [Float] {
+        let width = InstructionSet.vectorLanes
+        return stride(from: 0, to: x.count, by: width).flatMap { start -> [Float] in
+            var v = FloatVector()
+            for lane in 0..<min(width, x.count - start) { v[lane] = x[start + lane] }
             let y = f(v)
-            return (0..<min(16, x.count - start)).map { y[$0] }
+            return (0..<min(width, x.count - start)).map { y[$0] }
         }
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Reductions")
 struct VectorMathReductionTests {
-    @Test("horizontal sum and max over SIMD16 and SIMD8")
+    @Test("horizontal sum and max over SIMD16, SIMD8 and SIMD4")
     func horizontal() {
         let values = VectorMathTestSupport.normals(16, seed: 1)
         let v = SIMD16<Float>(values)
@@ -11,6 +11,8 @@ struct VectorMathReductionTests {
         #expect(horizontalMax(v) == values.max())
         #expect(horizontalMax(v.lowHalf) == values.prefix(8).max())
         #expect(abs(Double(horizontalSum(v.highHalf)) - VectorMathReference.sum(Array(values.suffix(8)))) <= 1e-6)
+        #expect(horizontalMax(v.lowHalf.highHalf) == values[4..<8].max())
+        #expect(abs(Double(horizontalSum(v.highHalf.lowHalf)) - VectorMathReference.sum(Array(values[8..<12]))) <= 1e-6)
     }
 
     @Test("pairwise, compensated, dot and maximum match Float64 on random data", arguments: [0, 1, 15, 17, 129, 1000, 70_001])

@@ -5,9 +5,10 @@
 /// Cost: 2·m·n·k FLOPs. As in BLAS, `β = 0` means C is write-only (NaN in it does not propagate).
 ///
 /// Algorithm (Goto/BLIS): the k dimension is cut into blocks of `kc`; for each, a `kc × nc` block of
-/// op(B) is packed into 64-column panels that stay in L2, and an `mc × kc` block of op(A) into 6-row
-/// panels; the 6×64 register micro-kernel then sweeps the tiles. With several threads C is split into
-/// disjoint blocks (rows, or columns when there are too few rows), each computed independently.
+/// op(B) is packed into NR-column panels that stay in L2, and an `mc × kc` block of op(A) into 6-row
+/// panels; the 6 × NR register micro-kernel (NR = 64/16/8 lanes on AVX-512/AVX2/128-bit) then sweeps the
+/// tiles. With several threads C is split into disjoint blocks (rows, or columns when there are too few
+/// rows), each computed independently. Tile and block sizes per instruction set: `GEMMTile`.
 public func gemm(
     transposeA: Bool = false, transposeB: Bool = false,
     m: Int, n: Int, k: Int,
@@ -41,22 +42,8 @@ public func gemm(
     }
 }
 
-/// The register tile of the micro-kernel and the cache blocking around it.
-enum GEMMTile {
-    /// Rows of C per micro-kernel call (broadcast A values).
-    static let rows = 6
-    /// Columns of C per micro-kernel call (4 × SIMD16).
-    static let columns = 64
-    /// Depth of one packed block: a 6×kc A panel (6 KiB) stays in L1 while B panels stream from L2.
-    static let depth = 256
-    /// Rows of op(A) packed at once: mc × kc floats = 96 KiB, in L2 beside the B block.
-    static let blockRows = 96
-    /// Columns of op(B) packed at once: kc × nc floats = 1 MiB, the L2's share for B.
-    static let blockColumns = 1024
-}
-
 /// How C is cut into `parts` disjoint blocks for threads: along rows when there are at least as many
-/// 6-row tiles as 64-column tiles per part, else along columns (attention-shaped n = 64 splits rows).
+/// 6-row tiles as NR-column tiles per part, else along columns (attention-shaped n = 64 splits rows).
 struct GEMMSplit {
     let m: Int, n: Int, parts: Int
     let alongRows: Bool
@@ -116,8 +103,8 @@ struct GEMMProblem {
     }
 
     /// C[rows, columns] (+)= α·op(A)[rows, depth]·(packed op(B) block): runs the micro-kernel over every
-    /// 6×64 tile. op(A) is packed in `mc`-row blocks when the block spans several 64-column panels
-    /// (each packed value is reused per panel); with one or two panels (n ≤ 128, e.g. P·V in
+    /// 6 × NR tile. op(A) is packed in `mc`-row blocks when the block is wide (each packed value is
+    /// reused per NR-column panel); for narrow blocks (`GEMMTile.inPlaceColumns`, e.g. P·V in
     /// attention) packing would cost more than it saves, so full 6-row tiles of an untransposed A are
     /// read in place (a transposed A would be read one cache line per depth step, so it is packed).
     /// The first depth block applies β, later ones add.
@@ -128,7 +115,7 @@ struct GEMMProblem {
         let mr = GEMMTile.rows, nr = GEMMTile.columns
         let kc = depth.count, nc = columns.count
         let blockBeta = depth.lowerBound == 0 ? beta : 1
-        let readInPlace = nc <= 2 * nr && !a.transposed
+        let readInPlace = nc <= GEMMTile.inPlaceColumns && !a.transposed
         for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: blocking.rows) {
             let mc = min(blocking.rows, rows.upperBound - ic)
             if !readInPlace {
@@ -150,10 +137,10 @@ struct GEMMProblem {
                     let target = c + (ic + ir) * ldc + columns.lowerBound + jr
                     let tileColumns = min(nr, nc - jr)
                     if tileRows == mr && tileColumns == nr {
-                        microKernel6x64(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
+                        microKernel(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
                                         b: bPanel, c: target, ldc: ldc, alpha: alpha, beta: blockBeta)
                     } else {
-                        microKernel6x64(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
+                        microKernel(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
                                         b: bPanel, c: scratch.edge, ldc: nr, alpha: alpha, beta: 0)
                         mergeEdge(scratch.edge, into: target, rows: tileRows, columns: tileColumns, beta: blockBeta)
                     }
@@ -186,7 +173,7 @@ struct GEMMBlocking {
     }
 }
 
-/// One thread's packed op(A) block and its 6×64 edge tile.
+/// One thread's packed op(A) block and its 6 × NR edge tile.
 struct GEMMScratch {
     let packedA: UnsafeMutablePointer<Float>
     let edge: UnsafeMutablePointer<Float>

@@ -1,5 +1,5 @@
 /// Packing copies a block of op(A) or op(B) into the contiguous, k-major panel layout the micro-kernel
-/// streams through, zero-padding ragged edges so the kernel always computes a full 6×64 tile.
+/// streams through, zero-padding ragged edges so the kernel always computes a full 6 × NR tile.
 /// Cost: one read and one write of the block, O(rows·depth), amortised over the block's reuse.
 
 /// A row-major matrix operand and whether it is used transposed: op(X)[i, p] = X[i, p] or X[p, i].
@@ -53,7 +53,7 @@ func packA(_ a: MatrixOperand, rows: Range<Int>, depth: Range<Int>, into packed:
 }
 
 /// Packs op(B)[depth, columns] into panels of `GEMMTile.columns` columns: panel q holds
-/// `packed[q·kc·64 + p·64 + j] = op(B)[depth.lowerBound + p, columns.lowerBound + 64q + j]`.
+/// `packed[q·kc·NR + p·NR + j] = op(B)[depth.lowerBound + p, columns.lowerBound + NR·q + j]`.
 func packB(_ b: MatrixOperand, depth: Range<Int>, columns: Range<Int>, into packed: UnsafeMutablePointer<Float>) {
     let nr = GEMMTile.columns
     let kc = depth.count
@@ -61,7 +61,7 @@ func packB(_ b: MatrixOperand, depth: Range<Int>, columns: Range<Int>, into pack
     for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
         let valid = min(nr, columns.upperBound - panelStart)
         if b.transposed {
-            // op(B)[p, j] = B[j, p]: read each source row contiguously, write with stride 64.
+            // op(B)[p, j] = B[j, p]: read each source row contiguously, write with stride NR.
             for j in 0..<valid {
                 let source = b.pointer(row: depth.lowerBound, column: panelStart + j)
                 for p in 0..<kc { panel[p * nr + j] = source[p] }

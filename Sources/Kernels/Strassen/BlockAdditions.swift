@@ -1,6 +1,6 @@
 /// The element-wise block operations of Strassen–Winograd: its 8 operand sums and 7 product sums.
 ///
-/// They are memory-bound (one FMA per 8–12 bytes moved), so they run as SIMD16 row loops split by rows
+/// They are memory-bound (one FMA per 8–12 bytes moved), so they run as SIMD row loops (two `FloatVector`s a step) split by rows
 /// over the threads; on blocks under `parallelThreshold` elements one thread is faster than a fork-join.
 enum BlockAdditions {
     static let parallelThreshold = 1 << 16
@@ -49,20 +49,21 @@ enum BlockAdditions {
             out.update(from: x, count: count)
             return
         }
-        let scale = SIMD16<Float>(repeating: s)
+        let scale = FloatVector(repeating: s)
         let xs = UnsafeRawPointer(x), ys = UnsafeRawPointer(y), outs = UnsafeMutableRawPointer(out)
+        let w = vectorLanes, bytes = MemoryLayout<FloatVector>.size
         var j = 0
-        while j + 32 <= count {
-            let x0 = xs.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
-            let x1 = xs.loadUnaligned(fromByteOffset: 4 * j + 64, as: SIMD16<Float>.self)
-            let y0 = ys.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
-            let y1 = ys.loadUnaligned(fromByteOffset: 4 * j + 64, as: SIMD16<Float>.self)
-            outs.storeBytes(of: x0.addingProduct(scale, y0), toByteOffset: 4 * j, as: SIMD16<Float>.self)
-            outs.storeBytes(of: x1.addingProduct(scale, y1), toByteOffset: 4 * j + 64, as: SIMD16<Float>.self)
-            j += 32
+        while j + 2 * w <= count {
+            let x0 = xs.loadUnaligned(fromByteOffset: 4 * j, as: FloatVector.self)
+            let x1 = xs.loadUnaligned(fromByteOffset: 4 * j + bytes, as: FloatVector.self)
+            let y0 = ys.loadUnaligned(fromByteOffset: 4 * j, as: FloatVector.self)
+            let y1 = ys.loadUnaligned(fromByteOffset: 4 * j + bytes, as: FloatVector.self)
+            outs.storeBytes(of: multiplyAdd(scale, y0, x0), toByteOffset: 4 * j, as: FloatVector.self)
+            outs.storeBytes(of: multiplyAdd(scale, y1, x1), toByteOffset: 4 * j + bytes, as: FloatVector.self)
+            j += 2 * w
         }
         while j < count {
-            out[j] = x[j].addingProduct(s, y[j])
+            out[j] = multiplyAdd(s, y[j], x[j])
             j += 1
         }
     }

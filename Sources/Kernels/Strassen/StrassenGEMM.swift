@@ -101,7 +101,7 @@ struct WinogradRecursion {
             for i in part * a.rows / parts..<(part + 1) * a.rows / parts {
                 let product = alpha * dot(a.base + i * a.stride, column, count: k)
                 let target = c.base + i * c.stride + last
-                target.pointee = beta == 0 ? product : product.addingProduct(beta, target.pointee)
+                target.pointee = beta == 0 ? product : multiplyAdd(beta, target.pointee, product)
             }
         }
     }

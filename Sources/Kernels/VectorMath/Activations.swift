@@ -14,62 +14,62 @@
 
 /// GELU, tanh approximation, lane-wise (relative error ≈ 1e-6).
 @inlinable @inline(__always)
-public func vectorGELUTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorGELUTanh(_ x: FloatVector) -> FloatVector {
     let v = x.replacing(with: -200, where: x .< -200)
     return v * sigmoidPair(geluTanhArgument(v)).positive
 }
 
 /// d/dx GELU-tanh(x) lane-wise.
 @inlinable @inline(__always)
-public func vectorGELUTanhDerivative(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorGELUTanhDerivative(_ x: FloatVector) -> FloatVector {
     let v = lanewiseClamp(x, -200, 200)
     let (s, oneMinusS) = sigmoidPair(geluTanhArgument(v))
     // d(2u)/dx = 2√(2/π)(1 + 3·0.044715·x²)
-    let slope = (2 * geluTanhSlope) * SIMD16<Float>(repeating: 1).addingProduct(v * v, SIMD16<Float>(repeating: 3 * geluTanhCubic))
-    return s.addingProduct(v * s * oneMinusS, slope)
+    let slope = (2 * geluTanhSlope) * multiplyAdd(v * v, FloatVector(repeating: 3 * geluTanhCubic), FloatVector(repeating: 1))
+    return multiplyAdd(v * s * oneMinusS, slope, s)
 }
 
 /// 2u = 2√(2/π)·x·(1 + 0.044715x²).
 @inlinable @inline(__always)
-func geluTanhArgument(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    (2 * geluTanhSlope) * x * SIMD16<Float>(repeating: 1).addingProduct(x * x, SIMD16<Float>(repeating: geluTanhCubic))
+func geluTanhArgument(_ x: FloatVector) -> FloatVector {
+    (2 * geluTanhSlope) * x * multiplyAdd(x * x, FloatVector(repeating: geluTanhCubic), FloatVector(repeating: 1))
 }
 
 /// GELU, exact erf form x·Φ(x), lane-wise (relative error ≈ 5e-7).
 @inlinable @inline(__always)
-public func vectorGELUErf(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorGELUErf(_ x: FloatVector) -> FloatVector {
     let v = x.replacing(with: -200, where: x .< -200)
     return v * vectorNormalCDF(v)
 }
 
 /// d/dx GELU-erf(x) = Φ(x) + x·φ(x), φ the standard normal density, lane-wise.
 @inlinable @inline(__always)
-public func vectorGELUErfDerivative(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorGELUErfDerivative(_ x: FloatVector) -> FloatVector {
     let v = lanewiseClamp(x, -200, 200)
     let (cdf, density) = normalCDFAndDensity(v)
-    return cdf.addingProduct(v, density)
+    return multiplyAdd(v, density, cdf)
 }
 
 /// SiLU (swish) x·σ(x) lane-wise (relative error ≈ 3e-7).
 @inlinable @inline(__always)
-public func vectorSiLU(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorSiLU(_ x: FloatVector) -> FloatVector {
     let v = x.replacing(with: -200, where: x .< -200)
     return v * sigmoidPair(v).positive
 }
 
 /// d/dx SiLU(x) = σ(x)·(1 + x·σ(−x)) lane-wise.
 @inlinable @inline(__always)
-public func vectorSiLUDerivative(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorSiLUDerivative(_ x: FloatVector) -> FloatVector {
     let v = lanewiseClamp(x, -200, 200)
     let (s, oneMinusS) = sigmoidPair(v)
-    return s.addingProduct(s * v, oneMinusS)
+    return multiplyAdd(s * v, oneMinusS, s)
 }
 
 /// The activations with a buffer form; `Activation.geluTanh.apply` etc. run the vector code above.
 public enum Activation: String, Sendable, CaseIterable {
     case geluTanh, geluErf, silu
 
-    /// `y[i] = f(x[i])` for `i` in `0..<count`; `y` may equal `x`. Cost ≈ count/16 × (~40 vector operations).
+    /// `y[i] = f(x[i])` for `i` in `0..<count`; `y` may equal `x`. Cost ≈ count/lanes × (~40 vector operations).
     public func apply(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .geluTanh: mapLanes(x, y, count: count) { vectorGELUTanh($0) }

@@ -4,7 +4,7 @@
 //             x̂ = (x − μ)·rstd,  y = γ·x̂ + β
 //   backward: g = dy·γ,  dx = rstd·(g − mean(g) − x̂·mean(g·x̂)),  dγ += Σ_rows dy·x̂,  dβ += Σ_rows dy
 // Rows are contiguous (row r starts at r·columns). Single-threaded; cost ≈ 3 passes over x forward and
-// 2 passes over (x, dy) backward, each ~4 vector operations per 16 elements.
+// 2 passes over (x, dy) backward, each ~4 vector operations per vector.
 
 /// LayerNorm forward: `y[r, :] = gamma·(x[r, :] − mean[r])·rstd[r] + beta` for `rows` contiguous rows of
 /// `columns` floats, saving the per-row `mean` and `rstd = 1/√(variance + epsilon)` (population variance)
@@ -19,27 +19,27 @@ public func layerNormForward(
     for row in 0..<rows {
         let xr = x + row * columns
         let rowMean = horizontalSum(sumLanes(xr, count: columns)) * inverseCount
-        let center = SIMD16<Float>(repeating: rowMean)
-        var squares = SIMD16<Float>()
+        let center = FloatVector(repeating: rowMean)
+        var squares = FloatVector()
         var i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             // Padding with the mean makes the unused lanes contribute (μ − μ)² = 0.
             let d = loadLanes(xr + i, count: n, padding: rowMean) - center
-            squares = squares.addingProduct(d, d)
-            i += 16
+            squares = multiplyAdd(d, d, squares)
+            i += vectorLanes
         }
         let rowRstd = 1 / (horizontalSum(squares) * inverseCount + epsilon).squareRoot()
         mean[row] = rowMean
         rstd[row] = rowRstd
-        let scale = SIMD16<Float>(repeating: rowRstd)
+        let scale = FloatVector(repeating: rowRstd)
         i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             let normalized = (loadLanes(xr + i, count: n, padding: 0) - center) * scale
             let g = loadLanes(gamma + i, count: n, padding: 0)
-            storeLanes(loadLanes(beta + i, count: n, padding: 0).addingProduct(normalized, g), y + row * columns + i, count: n)
-            i += 16
+            storeLanes(multiplyAdd(normalized, g, loadLanes(beta + i, count: n, padding: 0)), y + row * columns + i, count: n)
+            i += vectorLanes
         }
     }
 }
@@ -55,29 +55,29 @@ public func layerNormBackward(
     let inverseCount = 1 / Float(columns)
     for row in 0..<rows {
         let xr = x + row * columns, dyr = dy + row * columns
-        let center = SIMD16<Float>(repeating: mean[row]), scale = SIMD16<Float>(repeating: rstd[row])
-        var sumG = SIMD16<Float>(), sumGX = SIMD16<Float>()
+        let center = FloatVector(repeating: mean[row]), scale = FloatVector(repeating: rstd[row])
+        var sumG = FloatVector(), sumGX = FloatVector()
         var i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             let normalized = (loadLanes(xr + i, count: n, padding: mean[row]) - center) * scale
             let d = loadLanes(dyr + i, count: n, padding: 0)
             let g = d * loadLanes(gamma + i, count: n, padding: 0)
             sumG += g
-            sumGX = sumGX.addingProduct(g, normalized)
-            storeLanes(loadLanes(dgamma + i, count: n, padding: 0).addingProduct(d, normalized), dgamma + i, count: n)
+            sumGX = multiplyAdd(g, normalized, sumGX)
+            storeLanes(multiplyAdd(d, normalized, loadLanes(dgamma + i, count: n, padding: 0)), dgamma + i, count: n)
             storeLanes(loadLanes(dbeta + i, count: n, padding: 0) + d, dbeta + i, count: n)
-            i += 16
+            i += vectorLanes
         }
-        let meanG = SIMD16<Float>(repeating: horizontalSum(sumG) * inverseCount)
-        let meanGX = SIMD16<Float>(repeating: -horizontalSum(sumGX) * inverseCount)
+        let meanG = FloatVector(repeating: horizontalSum(sumG) * inverseCount)
+        let meanGX = FloatVector(repeating: -horizontalSum(sumGX) * inverseCount)
         i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             let normalized = (loadLanes(xr + i, count: n, padding: 0) - center) * scale
             let g = loadLanes(dyr + i, count: n, padding: 0) * loadLanes(gamma + i, count: n, padding: 0)
-            storeLanes((g - meanG).addingProduct(normalized, meanGX) * scale, dx + row * columns + i, count: n)
-            i += 16
+            storeLanes(multiplyAdd(normalized, meanGX, (g - meanG)) * scale, dx + row * columns + i, count: n)
+            i += vectorLanes
         }
     }
 }

@@ -15,16 +15,16 @@ public func rmsNormForward(
     let inverseCount = 1 / Float(columns)
     for row in 0..<rows {
         let xr = x + row * columns
-        var squares = SIMD16<Float>()
+        var squares = FloatVector()
         var i = 0
         while i < columns {
-            let v = loadLanes(xr + i, count: min(16, columns - i), padding: 0)
-            squares = squares.addingProduct(v, v)
-            i += 16
+            let v = loadLanes(xr + i, count: min(vectorLanes, columns - i), padding: 0)
+            squares = multiplyAdd(v, v, squares)
+            i += vectorLanes
         }
         let rowRstd = 1 / (horizontalSum(squares) * inverseCount + epsilon).squareRoot()
         rstd[row] = rowRstd
-        let scale = SIMD16<Float>(repeating: rowRstd)
+        let scale = FloatVector(repeating: rowRstd)
         mapLanes(xr, gamma, y + row * columns, count: columns) { v, g in v * scale * g }
     }
 }
@@ -39,25 +39,25 @@ public func rmsNormBackward(
     let inverseCount = 1 / Float(columns)
     for row in 0..<rows {
         let xr = x + row * columns, dyr = dy + row * columns
-        let scale = SIMD16<Float>(repeating: rstd[row])
-        var sumGX = SIMD16<Float>()
+        let scale = FloatVector(repeating: rstd[row])
+        var sumGX = FloatVector()
         var i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             let normalized = loadLanes(xr + i, count: n, padding: 0) * scale
             let d = loadLanes(dyr + i, count: n, padding: 0)
-            sumGX = sumGX.addingProduct(d * loadLanes(gamma + i, count: n, padding: 0), normalized)
-            storeLanes(loadLanes(dgamma + i, count: n, padding: 0).addingProduct(d, normalized), dgamma + i, count: n)
-            i += 16
+            sumGX = multiplyAdd(d * loadLanes(gamma + i, count: n, padding: 0), normalized, sumGX)
+            storeLanes(multiplyAdd(d, normalized, loadLanes(dgamma + i, count: n, padding: 0)), dgamma + i, count: n)
+            i += vectorLanes
         }
-        let meanGX = SIMD16<Float>(repeating: -horizontalSum(sumGX) * inverseCount)
+        let meanGX = FloatVector(repeating: -horizontalSum(sumGX) * inverseCount)
         i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             let normalized = loadLanes(xr + i, count: n, padding: 0) * scale
             let g = loadLanes(dyr + i, count: n, padding: 0) * loadLanes(gamma + i, count: n, padding: 0)
-            storeLanes(g.addingProduct(normalized, meanGX) * scale, dx + row * columns + i, count: n)
-            i += 16
+            storeLanes(multiplyAdd(normalized, meanGX, g) * scale, dx + row * columns + i, count: n)
+            i += vectorLanes
         }
     }
 }

@@ -13,7 +13,7 @@ import Foundation
 /// Replaces each of `rows` rows of `columns` floats (row r starts at `x + r·rowStride`) by its softmax:
 /// `x[r, j] ← e^(x[r, j] − max_r) / Σ_k e^(x[r, k] − max_r)`. Special rows as described in Softmax.swift.
 /// Single-threaded; three passes over each row (max, exp+sum, scale). Cost ≈ 25 vector operations per
-/// 16 elements.
+/// vector of elements.
 public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int) {
     precondition(rows >= 0 && columns >= 0 && (rows <= 1 || rowStride >= columns), "invalid softmax layout")
     for row in 0..<rows {
@@ -24,18 +24,18 @@ public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: In
             p.update(repeating: containsNaN(p, count: columns) ? .nan : 0, count: columns)
             continue
         }
-        let shift = SIMD16<Float>(repeating: rowMax)
-        var sum = SIMD16<Float>()
+        let shift = FloatVector(repeating: rowMax)
+        var sum = FloatVector()
         var i = 0
         while i < columns {
-            let n = min(16, columns - i)
+            let n = min(vectorLanes, columns - i)
             // Padding −inf gives e^−inf = 0 in the unused lanes, so they add nothing to the sum.
             let e = vectorExp(loadLanes(p + i, count: n, padding: -.infinity) - shift)
             storeLanes(e, p + i, count: n)
             sum += e
-            i += 16
+            i += vectorLanes
         }
-        let scale = SIMD16<Float>(repeating: 1 / horizontalSum(sum))
+        let scale = FloatVector(repeating: 1 / horizontalSum(sum))
         mapLanes(p, p, count: columns) { $0 * scale }
     }
 }
@@ -54,12 +54,12 @@ public func logSumExpRows(
             logSumExp[row] = containsNaN(p, count: columns) ? .nan : -.infinity
             continue
         }
-        let shift = SIMD16<Float>(repeating: rowMax)
-        var sum = SIMD16<Float>()
+        let shift = FloatVector(repeating: rowMax)
+        var sum = FloatVector()
         var i = 0
         while i < columns {
-            sum += vectorExp(loadLanes(p + i, count: min(16, columns - i), padding: -.infinity) - shift)
-            i += 16
+            sum += vectorExp(loadLanes(p + i, count: min(vectorLanes, columns - i), padding: -.infinity) - shift)
+            i += vectorLanes
         }
         logSumExp[row] = rowMax + log(horizontalSum(sum))
     }
@@ -68,11 +68,11 @@ public func logSumExpRows(
 /// The largest non-NaN element of p[0..<count] (−inf if there is none).
 @inline(__always)
 func maximumIgnoringNaN(_ p: UnsafePointer<Float>, count: Int) -> Float {
-    var largest = SIMD16<Float>(repeating: -.infinity)
+    var largest = FloatVector(repeating: -.infinity)
     var i = 0
     while i < count {
-        largest = lanewiseMax(largest, loadLanes(p + i, count: min(16, count - i), padding: -.infinity))
-        i += 16
+        largest = lanewiseMax(largest, loadLanes(p + i, count: min(vectorLanes, count - i), padding: -.infinity))
+        i += vectorLanes
     }
     return horizontalMax(largest)
 }

@@ -12,27 +12,27 @@
 //      overflow to +inf without a separate test.
 // Measured max relative error on the normal range (2^20-point sweep of [−87, 88]): 8.3e-8 (≈ 0.7 ulp).
 // Special values: e^−inf = 0, x < −103.98 → 0, x > 88.7228 → +inf, e^+inf = +inf, NaN → the same NaN.
-// Cost: ~18 vector instructions per 16 lanes, no branches, no table.
+// Cost: ~18 vector instructions per vector, no branches, no table.
 
 /// e^x lane-wise (relative error ≤ 2e-7 for normal results; see the method notes in VectorExp.swift).
 @inlinable @inline(__always)
-public func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+public func vectorExp(_ x: FloatVector) -> FloatVector {
     // Adding −0 is the identity for every float (including −0), so LLVM removes it.
-    vectorExp(x, tail: SIMD16<Float>(repeating: -0.0))
+    vectorExp(x, tail: FloatVector(repeating: -0.0))
 }
 
 /// e^(x + tail) lane-wise, where `tail` is a correction much smaller than 1 (the low part of a double-float
 /// argument such as −z² = hi + lo). The tail is added after range reduction, so it is not rounded away.
 @inlinable @inline(__always)
-func vectorExp(_ x: SIMD16<Float>, tail: SIMD16<Float>) -> SIMD16<Float> {
+func vectorExp(_ x: FloatVector, tail: FloatVector) -> FloatVector {
     // Beyond these bounds the result is 0 or +inf anyway; clamping keeps n small and the bit tricks valid.
     // NaN compares false in both tests and stays NaN; it is replaced by 89 for the integer part only.
-    let clamped = x.replacing(with: 89, where: .!(x .<= SIMD16<Float>(repeating: 89)))
-        .replacing(with: -104, where: x .< SIMD16<Float>(repeating: -104))
+    let clamped = x.replacing(with: 89, where: .!(x .<= FloatVector(repeating: 89)))
+        .replacing(with: -104, where: x .< FloatVector(repeating: -104))
     let (expR, integerN) = reducedExp(clamped, tail: tail)
     let half = integerN &>> 1
-    let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: SIMD16<Float>.self)
-    let scale2 = unsafeBitCast((integerN &- half &+ 127) &<< 23, to: SIMD16<Float>.self)
+    let scale1 = unsafeBitCast((half &+ 127) &<< 23, to: FloatVector.self)
+    let scale2 = unsafeBitCast((integerN &- half &+ 127) &<< 23, to: FloatVector.self)
     let result = expR * scale1 * scale2
     return result.replacing(with: x, where: x .!= x)
 }
@@ -42,30 +42,30 @@ func vectorExp(_ x: SIMD16<Float>, tail: SIMD16<Float>) -> SIMD16<Float> {
 /// every exp variant (e.g. the attention softmax's, which scales by 2^n in one step).
 @inlinable @inline(__always)
 public func reducedExp(
-    _ x: SIMD16<Float>, tail: SIMD16<Float> = SIMD16<Float>(repeating: -0.0)
-) -> (mantissa: SIMD16<Float>, exponent: SIMD16<Int32>) {
-    let shifter = SIMD16<Float>(repeating: 0x1.8p23)
-    let shifted = shifter.addingProduct(x, SIMD16<Float>(repeating: 0x1.715476p0))  // x·log2(e) + 1.5·2^23
+    _ x: FloatVector, tail: FloatVector = FloatVector(repeating: -0.0)
+) -> (mantissa: FloatVector, exponent: IntVector) {
+    let shifter = FloatVector(repeating: 0x1.8p23)
+    let shifted = multiplyAdd(x, FloatVector(repeating: 0x1.715476p0), shifter)  // x·log2(e) + 1.5·2^23
     let n = shifted - shifter
-    var r = x.addingProduct(n, SIMD16<Float>(repeating: -0x1.62e4p-1))  // ln2Hi = 0.693145751953125
-    r = r.addingProduct(n, SIMD16<Float>(repeating: -0x1.7f7d1cp-20))  // ln2Lo = ln2 − ln2Hi
+    var r = multiplyAdd(n, FloatVector(repeating: -0x1.62e4p-1), x)  // ln2Hi = 0.693145751953125
+    r = multiplyAdd(n, FloatVector(repeating: -0x1.7f7d1cp-20), r)  // ln2Lo = ln2 − ln2Hi
     r = r + tail
 
-    var p = SIMD16<Float>(repeating: 1.9875691500e-4)
-    p = SIMD16<Float>(repeating: 1.3981999507e-3).addingProduct(p, r)
-    p = SIMD16<Float>(repeating: 8.3334519073e-3).addingProduct(p, r)
-    p = SIMD16<Float>(repeating: 4.1665795894e-2).addingProduct(p, r)
-    p = SIMD16<Float>(repeating: 1.6666665459e-1).addingProduct(p, r)
-    p = SIMD16<Float>(repeating: 5.0000001201e-1).addingProduct(p, r)
-    let expR = SIMD16<Float>(repeating: 1) + r.addingProduct(r * r, p)
+    var p = FloatVector(repeating: 1.9875691500e-4)
+    p = multiplyAdd(p, r, FloatVector(repeating: 1.3981999507e-3))
+    p = multiplyAdd(p, r, FloatVector(repeating: 8.3334519073e-3))
+    p = multiplyAdd(p, r, FloatVector(repeating: 4.1665795894e-2))
+    p = multiplyAdd(p, r, FloatVector(repeating: 1.6666665459e-1))
+    p = multiplyAdd(p, r, FloatVector(repeating: 5.0000001201e-1))
+    let expR = FloatVector(repeating: 1) + multiplyAdd(r * r, p, r)
     // The low bits of `shifted` are n (two's complement) because its exponent makes the ulp exactly 1.
-    let integerN = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(shifter, to: SIMD16<Int32>.self)
+    let integerN = unsafeBitCast(shifted, to: IntVector.self) &- unsafeBitCast(shifter, to: IntVector.self)
     return (expR, integerN)
 }
 
 /// `y[i] = e^x[i]` for `i` in `0..<count` (relative error ≤ 2e-7). The tail is computed with the same SIMD
 /// code on a zero-padded vector, so a value's result does not depend on its position. `y` may equal `x`.
-/// Cost: ≈ count/16 vector iterations of ~20 instructions.
+/// Cost: ≈ count/lanes vector iterations of ~20 instructions.
 public func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     mapLanes(x, y, count: count) { vectorExp($0) }
 }
