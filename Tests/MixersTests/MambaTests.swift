@@ -8,7 +8,7 @@ import Testing
 @Suite("Mamba block")
 struct MambaTests {
     /// Fast vs reference on odd shapes, inputs N(0, 1), default sizes (d_state 16, d_conv 4, expand 2).
-    /// Tolerance: max |fast − reference| ≤ 1e−4 · max |reference|.
+    /// Tolerance: max |fast − reference| ≤ 1e−5 · max |reference| (measured ≤ 5e−7).
     @Test(arguments: [1, 7, 65], [1, 17, 64])
     func forwardMatchesReference(length: Int, width: Int) throws {
         for batch in [1, 2] {
@@ -19,7 +19,7 @@ struct MambaTests {
                 block.configuration, parameters: block.parameters.values.converted(to: Double.self),
                 input: x.converted(to: Double.self))
             let error = relativeError(fast, reference)
-            #expect(error <= 1e-4, "B \(batch), N \(length), m \(width): relative error \(error)")
+            #expect(error <= 1e-5, "B \(batch), N \(length), m \(width): relative error \(error)")
         }
     }
 
