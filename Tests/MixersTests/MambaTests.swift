@@ -25,7 +25,7 @@ struct MambaTests {
 
     /// ∂L/∂X (every coordinate) and ∂L/∂parameter (first, middle and last element of each of the nine
     /// tensors) against central differences (h = 1e−5, Float64) of the reference's L = Σ Y ⊙ G.
-    /// Tolerance per tensor: max |fast − FD| ≤ 1e−3 · max |FD|.
+    /// Tolerance per tensor: max |fast − FD| ≤ 1e−5 · max |FD| (measured ≤ 7e−7).
     @Test(arguments: [
         ([2, 7, 5], MambaConfiguration(modelWidth: 5, seed: 3)),
         ([1, 9, 3], MambaConfiguration(modelWidth: 3, stateSize: 3, convolutionWidth: 2, expand: 3, dtRank: 2, dtMin: 0.05, dtMax: 0.5, seed: 4)),
@@ -51,7 +51,7 @@ struct MambaTests {
         func check(_ name: String, fast: [Float], numeric: [Double]) {
             let error = zip(fast, numeric).map { abs(Double($0) - $1) }.max() ?? 0
             let size = numeric.map(abs).max() ?? 0
-            #expect(error <= 1e-3 * max(size, 1e-9), "\(shape) ∂\(name): error \(error), max |FD| \(size)")
+            #expect(error <= 1e-5 * max(size, 1e-9), "\(shape) ∂\(name): error \(error), max |FD| \(size)")
         }
         let inputFD = try (0..<x.count).map { i in
             (try loss(perturbed(input, i, h), values) - loss(perturbed(input, i, -h), values)) / (2 * h)
