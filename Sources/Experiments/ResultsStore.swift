@@ -10,7 +10,7 @@ internal import GRDB
 /// Typical use by an experiment:
 /// ```swift
 /// let store = try ResultsStore.open(path: ResultsStore.defaultFileName)
-/// let run = try store.beginRun(experiment: "scaling", config: config, machine: .current(peakGFLOPS: peak))
+/// let run = try store.beginRun(experiment: "scaling", config: config, machine: .current())
 /// let done = try store.completedPoints(experiment: run.experiment, configHash: run.configHash)
 /// for (_, point) in shard.select(points) where !done.contains(try CanonicalJSON.pointKey(point)) {
 ///     let sample = measure(policy) { … }

@@ -61,7 +61,7 @@ struct BenchMixerCommand: ParsableCommand {
             })
         }
         let flops = token.flops(n: seq, d: headDim) * Double(seq * batch * heads)
-        let peak = MachinePeak.measureGFLOPS()
+        let peak = MachinePeak.measured(threads: Parallelism.defaultThreads)
         let result = MixerBenchResult(
             mixer: mixer.rawValue, batch: batch, heads: heads, seq: seq, headDim: headDim, causal: causal,
             seconds: seconds, gflops: flops / seconds / 1e9, peakGFLOPS: peak, backwardSeconds: backwardSeconds,

@@ -12,7 +12,7 @@ struct ExperimentCLITests {
     /// cores at full speed) to be killed part-way.
     static let slowSweep = [
         "experiment", "scaling", "--lengths", "1024,1280,1536,1792,2048,2304", "--head-dims", "64", "--fixed-length", "1024",
-        "--paths", "flash", "--warmup", "0", "--min-repeats", "60", "--max-repeats", "60", "--budget", "100", "--json",
+        "--paths", "flash", "--warmup", "0", "--min-repeats", "120", "--max-repeats", "120", "--budget", "100", "--json",
     ]
 
     /// A sweep of 12 cheap points (two paths, N and m sweeps), one timed call each.
