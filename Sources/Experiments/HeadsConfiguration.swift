@@ -43,7 +43,7 @@ public struct HeadsConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Epochs of the default run (125 steps each at 8000 examples, batch 64); see `HeadsExperiment`.
-    public static let defaultEpochs = 10
+    public static let defaultEpochs = 40
 
     /// Widths of `--width-sweep` by default: from 8 (one head of Yu et al.) past the longest T.
     public static let defaultWidths = [8, 16, 32, 64]
