@@ -79,6 +79,8 @@ public protocol Experiment: Sendable {
     static var name: String { get }
     /// A heading for reports, e.g. "Scaling of exact attention".
     static var title: String { get }
+    /// Whether the runner measures the first missing point once, untimed, before the sweep (true by default).
+    static var warmsUpFirstPoint: Bool { get }
 
     /// Validates `configuration` (sizes positive, lists non-empty, …).
     init(configuration: Configuration) throws(ExperimentError)
@@ -95,6 +97,8 @@ public protocol Experiment: Sendable {
 }
 
 extension Experiment {
+    public static var warmsUpFirstPoint: Bool { true }
+
     /// Decodes stored measurements of this experiment's configuration into typed results.
     public func results(from records: [MeasurementRecord]) throws -> [ExperimentResult<Point, Values>] {
         let decoder = JSONDecoder()

@@ -55,7 +55,7 @@ public struct SweepRunner: Sendable {
         do {
             // The first point of a fresh process measured ~45% slow (thread pool, page faults, clock
             // ramp-up) despite its per-point warm-up; one untimed pass over it warms the process.
-            if let (_, first) = zip(mine, keys).first(where: { !done.contains($0.1) })?.0 {
+            if E.warmsUpFirstPoint, let (_, first) = zip(mine, keys).first(where: { !done.contains($0.1) })?.0 {
                 _ = try experiment.measure(first, peakGFLOPS: machine.peakGFLOPS)
             }
             for ((_, point), key) in zip(mine, keys) where !done.contains(key) {

@@ -15,7 +15,8 @@ struct ExperimentCommand: ParsableCommand {
             """,
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
-            ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentUnknownCommand.self,
+            ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
+            ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
 }

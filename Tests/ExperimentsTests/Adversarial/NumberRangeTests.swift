@@ -42,6 +42,7 @@ struct NumberRangeTests {
         (["experiment", "direct-sum", "--db", "{db}", "--length", "4294967296"], "--length"),
         (["experiment", "gradient-cost", "--db", "{db}", "--heads", "4294967296"], "--heads"),
         (["experiment", "hardness-scaling", "--db", "{db}", "--third-set-size", "4294967296"], "--third-set-size"),
+        (["experiment", "heads", "--db", "{db}", "--epochs", "4294967296"], "--epochs"),
         (["bench", "transformer", "--seq", "64", "--dim", "64", "--mlp-hidden", "4611686018427387904"], "limit"),
         (["mix", "--mixer", "window", "--causal", "--window", "0", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "window"),
         (["mix", "--mixer", "performer", "--features", "0", "--queries", "{q}", "--keys", "{k}", "--values", "{v}", "--output", "{out}"], "features"),
