@@ -110,7 +110,8 @@ struct BackwardKeyBlock {
     @inline(__always)
     private func exponentiate(first: Int, keyCount: Int, tiles: Int, masked: Bool) {
         let lanes = BackwardTile.keys
-        let vectorBytes = MemoryLayout<FloatVector>.size
+        let laneIndices = InstructionSet.vectorLaneIndices
+        let end = IntVector(repeating: Int32(keyStart + keyCount))
         for r in 0..<BackwardTile.queries {
             let row = scratch.probabilities + r * lanes
             let raw = UnsafeMutableRawPointer(row)
@@ -118,11 +119,8 @@ struct BackwardKeyBlock {
             if masked {
                 let queryLanes = IntVector(repeating: Int32(query))
                 for v in 0..<tiles * InstructionSet.tileRowVectors {
-                    let keyLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(keyStart + v * InstructionSet.vectorLanes))
-                    let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
-                        .| (keyLanes .>= IntVector(repeating: Int32(keyStart + keyCount)))
-                    let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
-                    raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
+                    let keyLanes = laneIndices &+ IntVector(repeating: Int32(keyStart + v * InstructionSet.vectorLanes))
+                    hideScores(row, vector: v, where: .!mask.sees(queries: queryLanes, keys: keyLanes) .| (keyLanes .>= end))
                 }
                 if let table = maskTable, query < shape.queryLength {
                     for j in 0..<keyCount { row[j] += table[query * shape.keyLength + keyStart + j] }

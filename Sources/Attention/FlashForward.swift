@@ -128,7 +128,7 @@ struct ForwardBlock {
     private func applyMask(keys: Range<Int>) {
         let lanes = FlashTile.columns
         let queryCount = min(lanes, shape.queryLength - queryStart)
-        let vectorBytes = MemoryLayout<FloatVector>.size
+        let laneIndices = InstructionSet.vectorLaneIndices
         for (j, key) in keys.enumerated() {
             let row = scratch.scores + j * lanes
             if let table = maskTable {
@@ -136,12 +136,9 @@ struct ForwardBlock {
                 continue
             }
             let keyLanes = IntVector(repeating: Int32(key))
-            let raw = UnsafeMutableRawPointer(row)
             for v in 0..<InstructionSet.tileRowVectors {
-                let queryLanes = InstructionSet.vectorLaneIndices &+ IntVector(repeating: Int32(queryStart + v * InstructionSet.vectorLanes))
-                let hidden = .!mask.sees(queries: queryLanes, keys: keyLanes)
-                let scores = raw.load(fromByteOffset: v * vectorBytes, as: FloatVector.self)
-                raw.storeBytes(of: scores.replacing(with: -.infinity, where: hidden), toByteOffset: v * vectorBytes, as: FloatVector.self)
+                let queryLanes = laneIndices &+ IntVector(repeating: Int32(queryStart + v * InstructionSet.vectorLanes))
+                hideScores(row, vector: v, where: .!mask.sees(queries: queryLanes, keys: keyLanes))
             }
         }
     }

@@ -23,3 +23,10 @@ func softmaxExp(_ x: FloatVector) -> FloatVector {
 func softmaxExp(_ x: TileRow) -> TileRow {
     x.map { softmaxExp($0) }
 }
+
+/// Sets to −∞ the lanes of the `v`-th `FloatVector` of a score row where `hidden` holds (masked keys).
+@inline(__always)
+func hideScores(_ row: UnsafeMutablePointer<Float>, vector v: Int, where hidden: SIMDMask<IntVector>) {
+    let target = UnsafeMutableRawPointer(row + v * InstructionSet.vectorLanes)
+    target.storeBytes(of: target.load(as: FloatVector.self).replacing(with: -.infinity, where: hidden), as: FloatVector.self)
+}

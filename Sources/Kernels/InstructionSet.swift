@@ -48,18 +48,6 @@ public enum InstructionSet {
     @inlinable public static var tileRowVectors: Int { MemoryLayout<TileRow>.size / MemoryLayout<FloatVector>.size }
     /// Whether `multiplyAdd` is one fused instruction (FMA3 on x86-64, always on arm64).
     public static var hasFusedMultiplyAdd: Bool { fusedMultiplyAddAvailable }
-    /// A short name for reports: "avx512", "avx2", "neon" or "sse".
-    public static var name: String {
-        #if ATTNLAB_AVX512
-        return "avx512"
-        #elseif ATTNLAB_AVX2
-        return "avx2"
-        #elseif arch(arm64)
-        return "neon"
-        #else
-        return "sse"
-        #endif
-    }
 }
 
 // `c + a·b`: one fused instruction where the CPU has FMA; otherwise a multiply and an add, because
