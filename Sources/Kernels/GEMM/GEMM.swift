@@ -5,7 +5,7 @@
 /// Cost: 2·m·n·k FLOPs. As in BLAS, `β = 0` means C is write-only (NaN in it does not propagate).
 ///
 /// Algorithm (Goto/BLIS): the k dimension is cut into blocks of `kc`; for each, a `kc × nc` block of
-/// op(B) is packed into NR-column panels that stay in L2, and an `mc × kc` block of op(A) into 6-row
+/// op(B) is packed into NR-column panels (L2/L3), and an `mc × kc` block of op(A) into 6-row
 /// panels; the 6 × NR register micro-kernel (NR = 64/16/8 lanes on AVX-512/AVX2/128-bit) then sweeps the
 /// tiles. With several threads C is split into disjoint blocks (rows, or columns when there are too few
 /// rows), each computed independently. Tile and block sizes per instruction set: `GEMMTile`.
@@ -136,12 +136,17 @@ struct GEMMProblem {
                     let bPanel = UnsafePointer(packedB + jr * kc)
                     let target = c + (ic + ir) * ldc + columns.lowerBound + jr
                     let tileColumns = min(nr, nc - jr)
-                    if tileRows == mr && tileColumns == nr {
-                        microKernel(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
-                                        b: bPanel, c: target, ldc: ldc, alpha: alpha, beta: blockBeta)
+                    let full = tileRows == mr && tileColumns == nr
+                    let (tile, tileStride, tileBeta) = full ? (target, ldc, blockBeta) : (scratch.edge, nr, Float(0))
+                    // The packed layout gets its own call so its strides are constants: the six A
+                    // broadcasts then address one cursor at fixed offsets instead of a chain of adds.
+                    if rowStride == 1 && depthStride == mr {
+                        microKernel(depth: kc, a: panel, b: bPanel, c: tile, ldc: tileStride, alpha: alpha, beta: tileBeta)
                     } else {
                         microKernel(depth: kc, a: panel, aRowStride: rowStride, aDepthStride: depthStride,
-                                        b: bPanel, c: scratch.edge, ldc: nr, alpha: alpha, beta: 0)
+                                    b: bPanel, c: tile, ldc: tileStride, alpha: alpha, beta: tileBeta)
+                    }
+                    if !full {
                         mergeEdge(scratch.edge, into: target, rows: tileRows, columns: tileColumns, beta: blockBeta)
                     }
                 }
@@ -188,3 +193,4 @@ struct GEMMScratch {
         edge.deallocate()
     }
 }
+

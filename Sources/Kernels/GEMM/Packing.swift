@@ -33,7 +33,12 @@ func packA(_ a: MatrixOperand, rows: Range<Int>, depth: Range<Int>, into packed:
             let r0 = a.pointer(row: panelStart, column: depth.lowerBound)
             let r1 = r0 + a.leadingDimension, r2 = r1 + a.leadingDimension, r3 = r2 + a.leadingDimension
             let r4 = r3 + a.leadingDimension, r5 = r4 + a.leadingDimension
-            for p in 0..<kc {
+            let quads = kc / 4
+            for q in 0..<quads {
+                interleaveSixRows(r0 + 4 * q, r1 + 4 * q, r2 + 4 * q, r3 + 4 * q, r4 + 4 * q, r5 + 4 * q,
+                                  into: panel + 4 * q * mr)
+            }
+            for p in 4 * quads..<kc {
                 let target = panel + p * mr
                 target[0] = r0[p]; target[1] = r1[p]; target[2] = r2[p]
                 target[3] = r3[p]; target[4] = r4[p]; target[5] = r5[p]
@@ -50,6 +55,26 @@ func packA(_ a: MatrixOperand, rows: Range<Int>, depth: Range<Int>, into packed:
         }
         panel += kc * mr
     }
+}
+
+/// Writes 4 depth steps of a 6-row panel, `target[p·6 + r] = rows[r][p]` for p < 4, as six 4-float
+/// stores built by shuffles from six 4-float loads (a 4 × 4 transpose of rows 0–3 plus rows 4–5
+/// interleaved), instead of 24 scalar load/store pairs.
+@inline(__always)
+private func interleaveSixRows(
+    _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+    _ r3: UnsafePointer<Float>, _ r4: UnsafePointer<Float>, _ r5: UnsafePointer<Float>,
+    into target: UnsafeMutablePointer<Float>
+) {
+    func load(_ row: UnsafePointer<Float>) -> SIMD4<Float> { UnsafeRawPointer(row).loadUnaligned(as: SIMD4<Float>.self) }
+    let a = load(r0), b = load(r1), c = load(r2), d = load(r3), e = load(r4), f = load(r5)
+    let out = UnsafeMutableRawPointer(target)
+    out.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), toByteOffset: 0, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(e[0], f[0], a[1], b[1]), toByteOffset: 16, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(c[1], d[1], e[1], f[1]), toByteOffset: 32, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: 48, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(e[2], f[2], a[3], b[3]), toByteOffset: 64, as: SIMD4<Float>.self)
+    out.storeBytes(of: SIMD4(c[3], d[3], e[3], f[3]), toByteOffset: 80, as: SIMD4<Float>.self)
 }
 
 /// Packs op(B)[depth, columns] into panels of `GEMMTile.columns` columns: panel q holds
