@@ -41,7 +41,7 @@ func flashAttentionBackward(
                 chunk.pack(queries: queries + headOffset, gradOutput: gradOutput + headOffset,
                            output: output + headOffset, logSumExp: logSumExp + head * nq,
                            start: chunkStart, count: chunkCount, threads: threads)
-                let used = parallelForWorkers(keyBlocks, threads: threads) { block, worker in
+                let used = parallelForFixedWorkers(keyBlocks, threads: threads) { block, worker in
                     let (scratch, maskTable, keys, values, gradKeys, gradValues, _) = context.value
                     let step = BackwardKeyBlock(
                         shape: shape, mask: mask, maskTable: maskTable, scale: scale, chunk: chunk,

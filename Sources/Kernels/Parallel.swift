@@ -42,29 +42,52 @@ public func parallelFor(_ count: Int, threads: Int = Parallelism.defaultThreads,
 }
 
 /// `parallelFor` that also tells `body` which worker (0..<workers) runs the item, for per-thread
-/// scratch space or accumulators. Returns the number of workers used.
+/// scratch space (accumulators whose sums must be the same bits on every run: `parallelForFixedWorkers`).
+/// Returns the number of workers used.
 @discardableResult
 public func parallelForWorkers(
     _ count: Int, threads: Int = Parallelism.defaultThreads, _ body: (_ item: Int, _ worker: Int) -> Void
 ) -> Int {
     if count <= 0 { return 0 }
     let workers = min(count, max(1, threads))
-    if workers == 1 {
-        for i in 0..<count { body(i, 0) }
-        return 1
-    }
     let next = WorkCounter()
-    withoutActuallyEscaping(body) { body in
-        let task = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while true {
-                let item = next.take()
-                if item >= count { break }
-                task.value(item, worker)
-            }
+    runWorkers(workers) { worker in
+        while true {
+            let item = next.take()
+            if item >= count { break }
+            body(item, worker)
         }
     }
     return workers
+}
+
+/// `parallelForWorkers` with a fixed hand-out: worker w runs items w, w + W, w + 2W, … in that order
+/// (W workers). For loops whose workers accumulate into their own buffers that are summed afterwards:
+/// the assignment, and so every rounding, is then the same on every run with the same thread count,
+/// where the shared counter's hand-out depends on timing and changes the last bits of the sums.
+/// Balances well when neighbouring items cost about the same (causal attention's triangle included).
+@discardableResult
+public func parallelForFixedWorkers(
+    _ count: Int, threads: Int = Parallelism.defaultThreads, _ body: (_ item: Int, _ worker: Int) -> Void
+) -> Int {
+    if count <= 0 { return 0 }
+    let workers = min(count, max(1, threads))
+    runWorkers(workers) { worker in
+        for item in stride(from: worker, to: count, by: workers) { body(item, worker) }
+    }
+    return workers
+}
+
+/// Runs `work(w)` for every worker w in 0..<workers, on the calling thread alone when there is one.
+private func runWorkers(_ workers: Int, _ work: (_ worker: Int) -> Void) {
+    if workers == 1 {
+        work(0)
+        return
+    }
+    withoutActuallyEscaping(work) { work in
+        let task = UncheckedSendable(work)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in task.value(worker) }
+    }
 }
 
 /// The shared "next item" counter of one parallel loop.

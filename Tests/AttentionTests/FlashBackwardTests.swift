@@ -57,6 +57,21 @@ struct FlashBackwardTests {
         #expect(maxAbsDifference(fast.values, reference.values) <= Self.tolerance)
     }
 
+    @Test("two threads give the same bits on every run (per-thread dQ sums in a fixed order)")
+    func reproducibleWithThreads() throws {
+        let c = AttentionCase(queryHeads: 2, keyValueHeads: 2, queryLength: 129, keyLength: 517, headDimension: 17)
+        let forward = try scaledDotProductAttention(queries: c.queries, keys: c.keys, values: c.values, threads: 2)
+        let runs = try (0..<4).map { _ in
+            try scaledDotProductAttentionBackward(
+                queries: c.queries, keys: c.keys, values: c.values, forward: forward, gradOutput: c.gradOutput, threads: 2)
+        }
+        for run in runs.dropFirst() {
+            #expect(run.queries == runs[0].queries)
+            #expect(run.keys == runs[0].keys)
+            #expect(run.values == runs[0].values)
+        }
+    }
+
     @Test("a query that sees no key gets zero gradients, never NaN")
     func fullyMaskedRowGradients() throws {
         let c = AttentionCase(queryLength: 9, keyLength: 70, headDimension: 8)

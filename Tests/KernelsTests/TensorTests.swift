@@ -71,4 +71,18 @@ struct ParallelTests {
         #expect(workers == min(count, 3))
         #expect(hits.prefix(count).allSatisfy { $0 == 1 })
     }
+
+    @Test("the fixed hand-out gives item i to worker i mod W, each item once", arguments: [0, 1, 2, 7, 1000])
+    func fixedAssignment(count: Int) {
+        let owner = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
+        owner.initialize(repeating: -1)
+        defer { owner.deallocate() }
+        let shared = UncheckedSendable(owner)
+        let workers = parallelForFixedWorkers(count, threads: 3) { item, worker in
+            precondition(shared.value[item] == -1, "item \(item) ran twice")
+            shared.value[item] = worker
+        }
+        #expect(workers == min(count, 3))
+        #expect((0..<count).allSatisfy { owner[$0] == $0 % workers })
+    }
 }

@@ -30,7 +30,7 @@ extension SelectiveScan {
     /// state entering each chunk of `chunkLength` tokens; then, chunk by chunk from the last, the chunk's
     /// states and decays are recomputed into per-worker scratch (2·64·S vectors, cache-resident) and the
     /// reverse sweep runs over them. ∂B, ∂C are summed over channel blocks through per-worker
-    /// accumulators. Cost ≈ 2 exponentials and ≈ 18 FLOPs per token, channel and state.
+    /// accumulators, with a fixed item-to-worker assignment so the sums are the same bits on every run. Cost ≈ 2 exponentials and ≈ 18 FLOPs per token, channel and state.
     func backward(gradGated: UnsafePointer<Float>, y: UnsafePointer<Float>, preDelta: UnsafePointer<Float>,
                   into gradients: SelectiveScanGradients) {
         let blocks = blocks
@@ -43,7 +43,7 @@ extension SelectiveScan {
         let gradBC = TensorStorage<Float>(count: workers * batch * length * 2 * states)
         // Per sequence b: ∂A [E, S], ∂D [E], ∂bias [E], summed over b at the end.
         let perSequence = TensorStorage<Float>(count: batch * channels * (states + 2))
-        parallelForWorkers(items, threads: workers) { item, worker in
+        parallelForFixedWorkers(items, threads: workers) { item, worker in
             let (b, block) = (item / blocks.count, item % blocks.count)
             let (c0, lanes) = (blocks.start(block), blocks.width(block))
             let entering = UnsafeMutableRawPointer(scratch.pointer + worker * scratchVectors * channelLanes)
