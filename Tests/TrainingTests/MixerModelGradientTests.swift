@@ -24,7 +24,7 @@ import Testing
     }
 
     private func recallModel(_ mixer: MixerChoice, width: Int = 9, heads: Int = 3) -> (ModelDescription, TaskDescription) {
-        let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 7, pairs: 2, trainSamples: 8, validationSamples: 2))
+        let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 9, pairs: 2, trainSamples: 8, validationSamples: 2))
         var model = task.defaultModel(layers: 2, heads: heads, width: width, mixer: mixer)
         model.headDimension = width / heads
         model.mlpHidden = 5
