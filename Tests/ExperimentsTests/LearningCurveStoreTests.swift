@@ -59,7 +59,6 @@ struct LearningCurveStoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try ResultsStore.open(path: directory.path("r.sqlite"))
-        _ = try runSweep(store)
         let run = try trainingRun(store)
         try store.recordCurve(run: run, label: "train", points: points)
         let sections = try ExperimentCatalog.reportSections(from: store).filter { $0.title.hasPrefix("Learning curves") }
