@@ -17,7 +17,8 @@ struct RecallExperimentTests {
     }
 
     @Test func claimsUseTheBestLearningRate() throws {
-        let configuration = RecallConfiguration(mixers: [.exact, .gla], widths: [32, 64], learningRates: [1e-3, 1e-2])
+        let configuration = RecallConfiguration(mixers: [.exact, .gla], shapes: RecallConfiguration.fullShapes, widths: [32, 64],
+                                                learningRates: [1e-3, 1e-2])
         var results: [ExperimentResult<RecallPoint, RecallValues>] = []
         for shape in configuration.shapes {
             for width in configuration.widths {
@@ -29,7 +30,7 @@ struct RecallExperimentTests {
         let analysis = RecallAnalysis(configuration: configuration, results: results).analysis()
         #expect(analysis.claims.map(\.verdict) == [.supported, .supported])
         #expect(abs(analysis.claims[1].measured + 0.6) < 1e-12)
-        #expect(analysis.table.rows.count == 8)
+        #expect(analysis.table.rows.count == 3 * 2 * 2)
         #expect(analysis.plots.count == configuration.shapes.count + 1)
     }
 
