@@ -128,7 +128,7 @@ let package = Package(
         .target(name: "Hardness", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
         .target(name: "Mixers", dependencies: ["Kernels", "Attention"], swiftSettings: kernelSettings),
         .target(
-            name: "Training", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
+            name: "Training", dependencies: ["Kernels", "Attention", "Models", "Formats", "Mixers"], swiftSettings: kernelSettings),
         .target(
             name: "Experiments",
             dependencies: ["Kernels", "Attention", "Models", "Hardness", "Training", .product(name: "GRDB", package: "GRDB.swift")],
@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "HardnessTests", dependencies: ["Hardness", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(name: "MixersTests", dependencies: ["Mixers", "Attention", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
-            name: "TrainingTests", dependencies: ["Training", "Kernels", "Formats"], swiftSettings: kernelSettings),
+            name: "TrainingTests", dependencies: ["Training", "Mixers", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],

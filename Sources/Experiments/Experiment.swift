@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import Training
 
 /// A configuration or option an experiment cannot run with.
 public enum ExperimentError: Error, Equatable, CustomStringConvertible {
@@ -94,10 +95,15 @@ public protocol Experiment: Sendable {
     func measure(_ point: Point, peakGFLOPS: Double?) throws -> Values
     /// Fits, verdicts, table and plots from the measured points (any subset of `points`).
     func analyse(_ results: [ExperimentResult<Point, Values>]) -> ExperimentAnalysis
+    /// The learning curve of a point that trained a model, which the runner stores beside its values
+    /// (`ResultsStore.recordCurve`); empty (the default) for experiments that train nothing.
+    func learningCurve(_ values: Values) -> [CurvePoint]
 }
 
 extension Experiment {
     public static var warmsUpFirstPoint: Bool { true }
+
+    public func learningCurve(_ values: Values) -> [CurvePoint] { [] }
 
     /// Decodes stored measurements of this experiment's configuration into typed results.
     public func results(from records: [MeasurementRecord]) throws -> [ExperimentResult<Point, Values>] {

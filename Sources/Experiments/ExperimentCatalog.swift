@@ -5,14 +5,15 @@ public enum ExperimentCatalog {
     /// The experiment types in the order reports show them.
     static let all: [any Experiment.Type] = [
         ScalingExperiment.self, DirectSumExperiment.self, LargeEmbeddingExperiment.self, GradientCostExperiment.self,
-        HardnessScalingExperiment.self, HeadsExperiment.self,
+        HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self,
     ]
 
     /// Command-line names, e.g. "scaling".
     public static var names: [String] { all.map { $0.name } }
 
     /// One report section per experiment configuration stored in `store` (experiments in catalog order,
-    /// configurations in order of their first run), each analysing every point stored for it.
+    /// configurations in order of their first run), each analysing every point stored for it, then one
+    /// per run with learning curves (`LearningCurveReport`).
     /// Experiments this version does not know are left out.
     /// - Throws: `ResultsStoreError` when the file cannot be read, or a decoding error for stored JSON
     ///   that does not match the experiment's types.
@@ -32,6 +33,6 @@ public enum ExperimentCatalog {
                     plots: analysis.plots))
             }
         }
-        return sections
+        return sections + (try LearningCurveReport.sections(from: store, runs: runs))
     }
 }

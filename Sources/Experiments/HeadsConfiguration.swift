@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The sizes of the `heads` sweep (Yu et al.'s Table 2, SCIENCE.md §6): D-retrieval with D targets,
 /// trained from scratch at every (h, T, seed), or with `widths` set, the width sweep at h = 1.
@@ -73,8 +74,12 @@ public struct HeadsValues: Codable, Sendable, Equatable {
     public var stepsPerSecond: Double
     /// Wall time of the run, validation included.
     public var seconds: Double
+    /// Validation NMSE every few epochs (nil in points stored before curves were recorded).
+    public var curve: [CurvePoint]?
 
-    public init(nmse: Double, trainLoss: Double, epochLoss: [Double], steps: Int, stepsPerSecond: Double, seconds: Double) {
+    public init(nmse: Double, trainLoss: Double, epochLoss: [Double], steps: Int, stepsPerSecond: Double, seconds: Double,
+                curve: [CurvePoint]? = nil) {
+        self.curve = curve
         self.nmse = nmse
         self.trainLoss = trainLoss
         self.epochLoss = epochLoss

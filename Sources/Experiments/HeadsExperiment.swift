@@ -72,15 +72,22 @@ public struct HeadsExperiment: Experiment {
     /// Trains the point's model from scratch with the configured threads; `peakGFLOPS` is not used.
     public func measure(_ point: HeadsPoint, peakGFLOPS: Double?) throws -> HeadsValues {
         let training = trainingConfiguration(point)
-        let (result, _) = try Training.train(training, threads: configuration.settings.threads)
+        let (result, _) = try Training.train(training, threads: configuration.settings.threads,
+                                             curvePoints: Self.curvePoints)
         let perEpoch = training.steps / configuration.epochs
         let epochLoss = stride(from: 0, to: result.lossCurve.count, by: perEpoch).map { start in
             let epoch = result.lossCurve[start..<min(start + perEpoch, result.lossCurve.count)]
             return epoch.reduce(0) { $0 + Double($1) } / Double(epoch.count)
         }
         return HeadsValues(nmse: result.validationMetric, trainLoss: result.trainLoss, epochLoss: epochLoss,
-                           steps: result.steps, stepsPerSecond: result.stepsPerSecond, seconds: result.seconds)
+                           steps: result.steps, stepsPerSecond: result.stepsPerSecond, seconds: result.seconds,
+                           curve: result.curve)
     }
+
+    /// Validation points per training run for the learning curves (each one ≈ 2% of a default run's time).
+    static let curvePoints = 10
+
+    public func learningCurve(_ values: HeadsValues) -> [CurvePoint] { values.curve ?? [] }
 
     public func analyse(_ results: [ExperimentResult<HeadsPoint, HeadsValues>]) -> ExperimentAnalysis {
         HeadsAnalysis(configuration: configuration, results: results).analysis()

@@ -2,7 +2,7 @@ import Foundation
 internal import GRDB
 
 extension ResultsStore {
-    /// Copies the runs and measurements of other results files (e.g. shards') into this one, all in one
+    /// Copies the runs, measurements and curves of other results files (e.g. shards') into this one, all in one
     /// transaction: if any source cannot be read, or any insert fails, nothing is added. Runs already
     /// present (same uuid) and measurements already present (same experiment, config hash and point key)
     /// are skipped, so merging twice changes nothing. Returns one summary per source, in order.
@@ -53,18 +53,20 @@ extension ResultsStore {
         var contents: [SourceContents] = []
         for path in paths {
             let source = try openForReading(path: path)
-            contents.append(SourceContents(runs: try source.runs(), measurements: try source.measurements()))
+            contents.append(SourceContents(runs: try source.runs(), measurements: try source.measurements(),
+                                           curves: try source.curves()))
         }
         return contents
     }
 
     /// Adds every source's rows in one transaction.
     private func insert(_ sources: [SourceContents]) throws(ResultsStoreError) -> [MergeSummary] {
-        try access { try queue.write { db in try sources.map { try Self.insert($0.runs, $0.measurements, into: db) } } }
+        try access { try queue.write { db in try sources.map { try Self.insert($0, into: db) } } }
     }
 
-    /// Inserts one source's runs and measurements, mapping its run ids to this file's.
-    private static func insert(_ runs: [RunRecord], _ measurements: [MeasurementRecord], into db: Database) throws -> MergeSummary {
+    /// Inserts one source's runs, measurements and curve points, mapping its run ids to this file's.
+    private static func insert(_ source: SourceContents, into db: Database) throws -> MergeSummary {
+        let (runs, measurements) = (source.runs, source.measurements)
         var summary = MergeSummary()
         var runIDs: [Int64: Int64] = [:]  // other file's run id → this file's
         for run in runs {
@@ -93,6 +95,10 @@ extension ResultsStore {
                 createdAt: StoredDate.text(measurement.createdAt))
             if inserted { summary.measurementsAdded += 1 } else { summary.measurementsAlreadyPresent += 1 }
         }
+        for curve in source.curves {
+            guard let runID = runIDs[curve.runID] else { throw ResultsStoreError.unknownRun(id: curve.runID) }
+            try insertCurvePoint(db, runID: runID, label: curve.label, point: curve.point)
+        }
         return summary
     }
 }
@@ -101,6 +107,7 @@ extension ResultsStore {
 private struct SourceContents {
     let runs: [RunRecord]
     let measurements: [MeasurementRecord]
+    let curves: [CurveRecord]
 }
 
 extension ResultsStoreError {

@@ -9,6 +9,8 @@ internal import GRDB
 /// - `run`: one invocation of an experiment (command line, configuration and its hash, git commit,
 ///   machine, start/finish times; since v2 also status and shard). `uuid` identifies it across files.
 /// - `measurement`: one completed sweep point of a run, unique on (experiment, config_hash, point_key).
+/// - `curve` (v3): learning-curve points of training runs: (step, train loss, validation loss and metric)
+///   per run and label (the sweep point's key, or `train` for `attnlab train`), unique on (run, label, step).
 enum ResultsSchema {
     /// "ATLB" as a big-endian 32-bit integer.
     static let applicationID: Int32 = 0x4154_4C42
@@ -47,6 +49,19 @@ enum ResultsSchema {
             ALTER TABLE run ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
             UPDATE run SET status = 'finished' WHERE finished_at IS NOT NULL;
             ALTER TABLE run ADD COLUMN shard TEXT;
+            """),
+        ("v3", """
+            CREATE TABLE curve (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                step INTEGER NOT NULL,
+                train_loss REAL NOT NULL,
+                validation_loss REAL NOT NULL,
+                validation_metric REAL NOT NULL,
+                UNIQUE (run_id, label, step)
+            );
+            CREATE INDEX curve_run ON curve(run_id);
             """),
     ]
 

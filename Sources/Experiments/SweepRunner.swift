@@ -61,6 +61,7 @@ public struct SweepRunner: Sendable {
             for ((_, point), key) in zip(mine, keys) where !done.contains(key) {
                 let values = try experiment.measure(point, peakGFLOPS: machine.peakGFLOPS)
                 try store.record(run: run, pointKey: key, values: values)
+                try store.recordCurve(run: run, label: key, points: experiment.learningCurve(values))
                 measured += 1
                 progress.completed(experiment.describe(point))
             }

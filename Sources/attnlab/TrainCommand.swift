@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import Training
 
@@ -27,7 +28,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "copy: longest string.") var maxLength = 20
     @Option(help: "text: a text file (default: the shipped Zen of Python sample).") var text: String?
     @Option(help: "text: context length in bytes.") var context = 64
-    @Option(help: "exact, or window:W (exact attention within a causal window).") var mixer = "exact"
+    @Option(help: "NAME[:P]: exact, window:W, linear, based, gla, retnet, performer[:features], polynomial[:degree], linformer[:k], nystrom[:landmarks] or mamba[:state size].")
+    var mixer = "exact"
     @Option(help: "Blocks (default 1 for d-retrieval, 2 otherwise).") var layers: Int?
     @Option(help: "Heads per mixer (default D for d-retrieval, 1 for mqar, 4 otherwise).") var heads: Int?
     @Option(help: "Model width m (default 8·heads for d-retrieval, 64 otherwise).") var width: Int?
@@ -41,16 +43,25 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of initialisation, examples and data order.") var seed: UInt64 = 0
     @Option(help: "Directory of the checkpoint to write, and to resume from if it holds one.") var checkpoint: String?
     @Option(help: "Save the checkpoint every K steps (and always at the end).") var checkpointEvery: Int?
+    @Option(help: "Results file (SQLite) to add this run and its learning curve to, for `attnlab report`.") var results: String?
+    @Option(help: "Validation points of the learning curve, evenly spaced (default 20 with --results, else 0).")
+    var curvePoints: Int?
     @Flag(help: "Print the result as JSON (no progress).") var json = false
+
+    /// Most learning-curve points: each one evaluates the whole validation set.
+    static let largestCurvePoints = 1000
 
     func validate() throws {
         guard TaskDescription.names.contains(task) else {
             throw ValidationError("unknown task \(task); expected one of \(TaskDescription.names.joined(separator: ", "))")
         }
-        guard MixerChoice(argument: mixer) != nil else { throw ValidationError("unknown mixer \(mixer); expected exact or window:W") }
+        guard MixerChoice(argument: mixer) != nil else { throw ValidationError("unknown mixer \(mixer); expected one of \(MixerChoice.names)") }
         if let norm, NormPlacement(rawValue: norm) == nil { throw ValidationError("--norm must be pre, post or none, got \(norm)") }
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if checkpointEvery != nil && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
+        if let curvePoints, !(0...Self.largestCurvePoints).contains(curvePoints) {
+            throw ValidationError("--curve-points must be in 0…\(Self.largestCurvePoints), got \(curvePoints)")
+        }
         for (value, name) in [(epochs, "epochs"), (steps, "steps"), (batch, "batch"), (layers, "layers"), (heads, "heads"),
                               (width, "width"), (length, "length"), (checkpointEvery, "checkpoint-every")] {
             if let value, value <= 0 { throw ValidationError("--\(name) must be positive, got \(value)") }
@@ -85,10 +96,26 @@ struct TrainCommand: ParsableCommand {
         let configuration = TrainingConfiguration(
             task: task, model: model, steps: totalSteps, batchSize: batch, learningRate: lr, warmupSteps: warmup,
             weightDecay: weightDecay ?? (task.name == "mqar" ? 0.1 : 0.01), seed: seed)
+        try configuration.validate()
+        let store = try results.map { try ResultsStore.open(path: $0) }
+        let run = try store?.beginRun(experiment: "train", config: configuration, machine: MachineDescription.current())
+        if let store, let run { InterruptHandler.markInterrupted(run, in: store) }
         let display = TrainingDisplay(mode: json ? .silent : (isatty(STDERR_FILENO) != 0 ? .bar : .lines), task: task.name)
-        let (result, _) = try train(configuration, checkpointDirectory: checkpoint.map { URL(fileURLWithPath: $0) },
-                                    checkpointEvery: checkpointEvery, progress: display.update)
-        display.finish()
+        let result: TrainingResult
+        do {
+            result = try train(configuration, checkpointDirectory: checkpoint.map { URL(fileURLWithPath: $0) },
+                               checkpointEvery: checkpointEvery, curvePoints: curvePoints ?? (results == nil ? 0 : 20),
+                               progress: display.update).result
+            display.finish()
+            if let store, let run {
+                try store.recordCurve(run: run, label: "train", points: result.curve)
+                try store.finishRun(run)
+            }
+        } catch {
+            display.finish()
+            if let store, let run { try? store.finishRun(run, status: .failed) }
+            throw error
+        }
         if json {
             print(try JSONOutput.string(result))
         } else {

@@ -89,6 +89,6 @@ import Testing
         bad = configuration()
         bad.model.heads = 0
         #expect(throws: TrainingError.self) { try Trainer(bad) }
-        #expect(MixerChoice(argument: "mamba") == nil && MixerChoice(argument: "window:4") == .window(4))
+        #expect(MixerChoice(argument: "hyena") == nil && MixerChoice(argument: "window:4") == .window(4))
     }
 }

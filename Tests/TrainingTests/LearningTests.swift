@@ -23,4 +23,15 @@ import Testing
         let result = try train(configuration).result
         #expect(result.validationMetric > 0.5, "MQAR accuracy \(result.validationMetric)")
     }
+
+    @Test(arguments: [MixerChoice.gla, .based, .mamba(stateSize: 8)])
+    func recallLossFallsWithSubquadraticMixers(_ mixer: MixerChoice) throws {
+        let task = TaskDescription.mqar(MQARTask(vocabulary: 16, length: 16, pairs: 2, trainSamples: 2000, validationSamples: 32))
+        let configuration = TrainingConfiguration(task: task, model: task.defaultModel(layers: 2, heads: 1, width: 16, mixer: mixer),
+                                                  steps: 80, batchSize: 16, learningRate: 3e-3, seed: 1)
+        let result = try train(configuration).result
+        let early: Float = result.lossCurve.prefix(10).reduce(0, +)
+        let late: Float = result.lossCurve.suffix(10).reduce(0, +)
+        #expect(late < 0.8 * early, "\(mixer): loss \(early / 10) → \(late / 10)")
+    }
 }

@@ -8,6 +8,9 @@ public enum ParameterInitializer: Sendable, Equatable {
     case normal(Float)
     /// Every element equal to the value (norm gains 1, shifts 0).
     case constant(Float)
+    /// Exactly these values, in the tensor's row-major order (initialisations the cases above cannot
+    /// express, such as Mamba's A_log and δ bias); draws nothing from the generator.
+    case values([Float])
 }
 
 /// One named parameter tensor inside the flat parameter buffer.
@@ -61,6 +64,7 @@ public final class ParameterStore: @unchecked Sendable {
                 case .uniform(let bound): values[i] = Float((2 * generator.nextUnit() - 1) * Double(bound))
                 case .normal(let std): values[i] = Float(generator.nextNormal() * Double(std))
                 case .constant(let value): values[i] = value
+                case .values(let given): values[i] = given[i]
                 }
             }
         }

@@ -54,6 +54,7 @@ final class AttentionLayer: SequenceLayer {
     }
 
     private var scale: Float { 1 / Float(headDimension).squareRoot() }
+    private var layout: HeadMajorLayout { HeadMajorLayout(heads: heads, length: length, headDimension: headDimension) }
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, _ context: StepContext) -> UnsafeMutablePointer<Float> {
         let projected = projection.forward(x, rows: batch * length, context)
@@ -61,43 +62,22 @@ final class AttentionLayer: SequenceLayer {
             short.forward(projected, output: attended.pointer, batch: batch)
             return outputProjection.forward(attended.pointer, rows: batch * length, context)
         }
-        let (h, n, d) = (heads, length, headDimension)
-        queries.withUnsafeMutableBufferPointer { q in
-            keys.withUnsafeMutableBufferPointer { k in
-                values.withUnsafeMutableBufferPointer { v in
-                    for b in 0..<batch {
-                        for i in 0..<n {
-                            let row = projected + (b * n + i) * 3 * h * d
-                            for head in 0..<h {
-                                let target = ((b * h + head) * n + i) * d
-                                (q.baseAddress! + target).update(from: row + head * d, count: d)
-                                (k.baseAddress! + target).update(from: row + (h + head) * d, count: d)
-                                (v.baseAddress! + target).update(from: row + (2 * h + head) * d, count: d)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let n = length
+        queries.withUnsafeMutableBufferPointer { layout.toHeads(projected, part: 0, parts: 3, batch: batch, into: $0.baseAddress!) }
+        keys.withUnsafeMutableBufferPointer { layout.toHeads(projected, part: 1, parts: 3, batch: batch, into: $0.baseAddress!) }
+        values.withUnsafeMutableBufferPointer { layout.toHeads(projected, part: 2, parts: 3, batch: batch, into: $0.baseAddress!) }
         let forward = try! scaledDotProductAttention(
             queries: queries.rows(0..<batch), keys: keys.rows(0..<batch), values: values.rows(0..<batch), mask: mask,
             scale: scale, threads: context.threads)
         result = forward
         forward.output.withUnsafeBufferPointer { o in
-            for b in 0..<batch {
-                for head in 0..<h {
-                    for i in 0..<n {
-                        (attended.pointer + (b * n + i) * h * d + head * d)
-                            .update(from: o.baseAddress! + ((b * h + head) * n + i) * d, count: d)
-                    }
-                }
-            }
+            layout.toRows(o.baseAddress!, part: 0, parts: 1, batch: batch, into: attended.pointer)
         }
         return outputProjection.forward(attended.pointer, rows: batch * n, context)
     }
 
     func backward(_ dy: UnsafePointer<Float>, batch: Int, _ context: StepContext) -> UnsafeMutablePointer<Float> {
-        let (h, n, d) = (heads, length, headDimension)
+        let n = length
         let dAttended = outputProjection.backward(dy, rows: batch * n, context)!
         if let short {
             short.backward(projection.output.pointer, gradOutput: dAttended, gradProjected: gradProjected.pointer, batch: batch)
@@ -105,50 +85,26 @@ final class AttentionLayer: SequenceLayer {
         }
         guard let result else { preconditionFailure("backward before forward") }
         gradOutput.withUnsafeMutableBufferPointer { g in
-            for b in 0..<batch {
-                for head in 0..<h {
-                    for i in 0..<n {
-                        (g.baseAddress! + ((b * h + head) * n + i) * d)
-                            .update(from: dAttended + (b * n + i) * h * d + head * d, count: d)
-                    }
-                }
-            }
+            layout.toHeads(dAttended, part: 0, parts: 1, batch: batch, into: g.baseAddress!)
         }
         let gradients = try! scaledDotProductAttentionBackward(
             queries: queries.rows(0..<batch), keys: keys.rows(0..<batch), values: values.rows(0..<batch), forward: result,
             gradOutput: gradOutput.rows(0..<batch), mask: mask, scale: scale, threads: context.threads)
         for (part, tensor) in [gradients.queries, gradients.keys, gradients.values].enumerated() {
             tensor.withUnsafeBufferPointer { source in
-                for b in 0..<batch {
-                    for head in 0..<h {
-                        for i in 0..<n {
-                            (gradProjected.pointer + (b * n + i) * 3 * h * d + (part * h + head) * d)
-                                .update(from: source.baseAddress! + ((b * h + head) * n + i) * d, count: d)
-                        }
-                    }
-                }
+                layout.toRows(source.baseAddress!, part: part, parts: 3, batch: batch, into: gradProjected.pointer)
             }
         }
         return projection.backward(gradProjected.pointer, rows: batch * n, context)!
     }
 
     func reference(_ x: [Double], batch: Int, parameters: [Double]) -> [Double] {
-        let (h, n, d) = (heads, length, headDimension)
+        let (n, d) = (length, headDimension)
         let projected = projection.reference(x, rows: batch * n, parameters: parameters)
-        func part(_ index: Int) -> Tensor<Double> {
-            Tensor(shape: [batch, h, n, d]) { i in projected[(i[0] * n + i[2]) * 3 * h * d + (index * h + i[1]) * d + i[3]] }
-        }
+        func part(_ index: Int) -> Tensor<Double> { layout.referenceHeads(projected, part: index, parts: 3, batch: batch) }
         let output = try! ReferenceAttention.forward(
             queries: part(0), keys: part(1), values: part(2), mask: mask, scale: 1 / Double(d).squareRoot()).output
-        let o = output.elements
-        var merged = [Double](repeating: 0, count: batch * n * h * d)
-        for b in 0..<batch {
-            for head in 0..<h {
-                for i in 0..<n {
-                    for c in 0..<d { merged[(b * n + i) * h * d + head * d + c] = o[((b * h + head) * n + i) * d + c] }
-                }
-            }
-        }
+        let merged = layout.referenceRows(output, batch: batch)
         return outputProjection.reference(merged, rows: batch * n, parameters: parameters)
     }
 }

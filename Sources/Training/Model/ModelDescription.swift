@@ -100,7 +100,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         case .classification(let classes): try positive(classes, "classes")
         case .regression(let dimension, let hidden): try positive(dimension, "output dimension"); try positive(hidden, "output hidden width")
         }
-        if case .window(let w) = mixer { try positive(w, "window") }
         guard headDimension <= 256 else { throw TrainingError.invalidOption("head dimension \(headDimension) exceeds 256") }
+        try mixer.validate(for: self)
     }
 }

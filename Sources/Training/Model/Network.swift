@@ -37,7 +37,7 @@ final class Network {
             : nil
         blocks = (0..<model.layers).flatMap { layer -> [ResidualUnit] in
             let prefix = "blocks.\(layer)"
-            let mixer = model.mixer.makeLayer("\(prefix).mixer", model: model, batch: batch, parameters: parameters)
+            let mixer = model.mixer.makeLayer("\(prefix).mixer", layer: layer, model: model, batch: batch, parameters: parameters)
             var units = [ResidualUnit("\(prefix).mixer", inner: mixer, placement: model.norm, kind: model.normKind,
                                       residual: model.residual, width: m, length: n, batch: batch, parameters: parameters)]
             if let hidden = model.mlpHidden {

@@ -7,10 +7,13 @@ import Kernels
 /// then bit-identical to an uninterrupted run's); a checkpoint of another configuration, or a damaged
 /// file, throws before anything is written. The state is saved every `checkpointEvery` steps (if set)
 /// and at the end. A non-finite loss throws `.nonFiniteLoss` naming the step; the last checkpoint stays.
-/// `progress` is called after every step.
+/// `progress` is called after every step. With `curvePoints` > 0 the run also evaluates on the validation
+/// set after that many evenly spaced steps (`CurvePoint.steps`, the last one the final step) for the
+/// result's `curve`; a resumed run's curve starts after the step it resumed from. Evaluation reads the
+/// weights only, so the final weights do not depend on it.
 public func train(
     _ configuration: TrainingConfiguration, checkpointDirectory: URL? = nil, checkpointEvery: Int? = nil,
-    threads: Int = Parallelism.defaultThreads, progress: (TrainingProgress) -> Void = { _ in }
+    threads: Int = Parallelism.defaultThreads, curvePoints: Int = 0, progress: (TrainingProgress) -> Void = { _ in }
 ) throws -> (result: TrainingResult, trainer: Trainer) {
     try configuration.validate()
     if let checkpointEvery, checkpointEvery <= 0 {
@@ -28,6 +31,15 @@ public func train(
         trainer = try Trainer(configuration)
     }
     let resumedFrom = trainer.step
+    let curveSteps = CurvePoint.steps(points: curvePoints, of: configuration.steps)
+    var curve: [CurvePoint] = []
+    var evaluationSeconds = 0.0
+    func addCurvePoint(_ validation: (loss: Double, metric: Double)) {
+        let since = curve.last?.step ?? curveSteps.last(where: { $0 <= resumedFrom }) ?? 0
+        let losses = trainer.lossCurve[since..<trainer.step]
+        curve.append(CurvePoint(step: trainer.step, trainLoss: losses.reduce(0) { $0 + Double($1) } / Double(max(1, losses.count)),
+                                validationLoss: validation.loss, validationMetric: validation.metric))
+    }
     let stepsStarted = monotonicSeconds()
     while trainer.step < configuration.steps {
         let (loss, metric) = try trainer.trainStep(threads: threads)
@@ -38,18 +50,24 @@ public func train(
            trainer.step < configuration.steps {
             try Checkpoint.save(trainer, to: directory)
         }
+        if curveSteps.contains(trainer.step) && trainer.step < configuration.steps {
+            let evaluated = monotonicSeconds()
+            addCurvePoint(trainer.evaluate(threads: threads))
+            evaluationSeconds += monotonicSeconds() - evaluated
+        }
     }
-    let stepSeconds = monotonicSeconds() - stepsStarted
+    let stepSeconds = monotonicSeconds() - stepsStarted - evaluationSeconds
     if let directory = checkpointDirectory, resumedFrom < configuration.steps || !FileManager.default.fileExists(atPath: Checkpoint.file(in: directory).path) {
         try Checkpoint.save(trainer, to: directory)
     }
     let validation = trainer.evaluate(threads: threads)
+    if curveSteps.contains(trainer.step) && trainer.step > resumedFrom { addCurvePoint(validation) }
     let tail = trainer.lossCurve.suffix(100)
     let result = TrainingResult(
         trainLoss: tail.reduce(0) { $0 + Double($1) } / Double(max(1, tail.count)), validationLoss: validation.loss,
         validationMetric: validation.metric, metric: trainer.metric, steps: trainer.step,
         stepsPerSecond: trainer.step > resumedFrom ? Double(trainer.step - resumedFrom) / stepSeconds : 0,
-        seconds: monotonicSeconds() - started, resumedFromStep: resumedFrom, lossCurve: trainer.lossCurve)
+        seconds: monotonicSeconds() - started, resumedFromStep: resumedFrom, lossCurve: trainer.lossCurve, curve: curve)
     return (result, trainer)
 }
 

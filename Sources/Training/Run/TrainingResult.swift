@@ -15,11 +15,13 @@ public struct TrainingResult: Codable, Sendable, Equatable {
     public let resumedFromStep: Int
     /// Training loss of every step, from step 1 (also across a resume).
     public let lossCurve: [Float]
+    /// Validation points of this process's part of the run (`train(curvePoints:)`; empty without).
+    public let curve: [CurvePoint]
 
     enum CodingKeys: String, CodingKey {
         case trainLoss = "train_loss", validationLoss = "validation_loss", validationMetric = "validation_metric"
         case metric, steps, stepsPerSecond = "steps_per_second", seconds, resumedFromStep = "resumed_from_step"
-        case lossCurve = "loss_curve"
+        case lossCurve = "loss_curve", curve
     }
 }
 

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Experiments
+import Training
+
+struct ExperimentRecallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: RecallExperiment.name,
+        abstract: "MQAR accuracy vs width for exact attention vs linear, based, window, gla, mamba (Zoology's Figure 2, scaled down).",
+        discussion: """
+            Trains one 2-layer model per (N, kv, width, mixer, learning rate) with --threads threads; the timing \
+            options are not used. The default (N = 64, kv = 4, width 32; exact, linear, window:16, gla, mamba; \
+            3 learning rates; 200 steps each) is sized for 20 minutes on 2 cores; --full runs the issue's grid \
+            ((64, 4), (128, 8), (256, 16) at widths 32, 64, 128), best split with --shard.
+            """)
+
+    @OptionGroup var options: ExperimentOptions
+    @Option(help: "Mixers, comma-separated (NAME[:P] as in `attnlab train --mixer`).") var mixers =
+        RecallConfiguration.defaultMixers.map(\.description).joined(separator: ",")
+    @Option(help: "Sequence lengths N, paired with --pairs.") var lengths = IntegerList(RecallConfiguration.defaultShapes.map(\.length))
+    @Option(help: "Key-value pairs per sequence, one per length.") var pairs = IntegerList(RecallConfiguration.defaultShapes.map(\.pairs))
+    @Option(help: "Model widths.") var widths = IntegerList(RecallConfiguration().widths)
+    @Option(help: "Peak learning rates, comma-separated; each cell keeps the best.") var learningRates =
+        RecallConfiguration().learningRates.map { "\($0)" }.joined(separator: ",")
+    @Flag(help: "The issue's full grid: (N, kv) = (64, 4), (128, 8), (256, 16) at widths 32, 64, 128.") var full = false
+    @Option(help: "Vocabulary size.") var vocab = RecallConfiguration().vocabulary
+    @Option(help: "Optimizer steps per run.") var steps = RecallConfiguration().steps
+    @Option(help: "Examples per step.") var batch = RecallConfiguration().batchSize
+    @Option(help: "Training examples.") var trainSamples = RecallConfiguration().trainSamples
+    @Option(help: "Validation examples.") var validationSamples = RecallConfiguration().validationSamples
+
+    func validate() throws {
+        try OptionLimits.checkAtMost(["--vocab": vocab, "--steps": steps, "--batch": batch, "--train-samples": trainSamples,
+                                      "--validation-samples": validationSamples])
+        _ = try experiment()
+    }
+
+    func run() throws { try options.run(experiment()) }
+
+    private func experiment() throws -> RecallExperiment {
+        let choices = try mixers.split(separator: ",").map { name in
+            guard let choice = MixerChoice(argument: String(name)) else {
+                throw ValidationError("unknown mixer \(name) in --mixers; expected \(MixerChoice.names)")
+            }
+            return choice
+        }
+        let rates = try learningRates.split(separator: ",").map { text in
+            guard let rate = Float(text), rate > 0, rate.isFinite else {
+                throw ValidationError("--learning-rates must be positive numbers, got \(text)")
+            }
+            return rate
+        }
+        guard lengths.values.count == pairs.values.count else {
+            throw ValidationError("--lengths and --pairs must have as many values, got \(lengths.values.count) and \(pairs.values.count)")
+        }
+        let shapes = full ? RecallConfiguration.fullShapes
+            : zip(lengths.values, pairs.values).map { RecallConfiguration.Shape(length: $0, pairs: $1) }
+        return try validated { () throws(ExperimentError) in
+            try RecallExperiment(configuration: RecallConfiguration(
+                mixers: choices, shapes: shapes, widths: full ? RecallConfiguration.fullWidths : widths.values,
+                learningRates: rates, vocabulary: vocab, steps: steps, batchSize: batch, trainSamples: trainSamples,
+                validationSamples: validationSamples, settings: options.settings))
+        }
+    }
+}
