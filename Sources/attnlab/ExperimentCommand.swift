@@ -16,7 +16,7 @@ struct ExperimentCommand: ParsableCommand {
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
-            ExperimentBoundedEntriesCommand.self,
+            ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
             ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)

@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Testing
 @testable import Mixers
@@ -13,7 +14,7 @@ struct PolynomialMixerTests {
             for degree in 1...6 {
                 let p = ExpPolynomial(degree: degree, radius: radius)
                 let error = p.maximumRelativeError()
-                var bound = 2 * pow(radius / 2, Double(degree + 1)) * exp(2 * radius)
+                var bound = 2 * pow(radius / 2, Double(degree + 1)) * Foundation.exp(2 * radius)
                 for t in 2...(degree + 1) { bound /= Double(t) }
                 #expect(error <= bound * 1.0001 && error < previous, "R=\(radius) g=\(degree): \(error) vs \(bound)")
                 previous = error
