@@ -55,15 +55,8 @@ public struct BoundedEntriesExperiment: Experiment {
         let needed = (1...MixerDescription.largestDegree).first {
             ExpPolynomial(degree: $0, radius: radius).maximumRelativeError() <= target
         } ?? MixerDescription.largestDegree
-        let affordable = (1...MixerDescription.largestDegree).last {
-            Self.featureCount(headDimension: d, degree: $0) <= configuration.maximumFeatures
-        } ?? 1
+        let affordable = MixerDescription.largestPolynomialDegree(headDimension: d, features: configuration.maximumFeatures)
         return (min(needed, affordable), affordable < needed)
-    }
-
-    /// r = C(d + g, g).
-    static func featureCount(headDimension d: Int, degree g: Int) -> Int {
-        (0..<g).reduce(1) { $0 * (d + $1 + 1) / ($1 + 1) }
     }
 
     /// One seeded draw of Q, K, V `[1, 1, n, d]` in [−B, B]; the polynomial and exact outputs each timed once.
@@ -83,7 +76,7 @@ public struct BoundedEntriesExperiment: Experiment {
         let exactSeconds = try timed { reference = try exact.forward(queries: q, keys: k, values: v).output }
         let error = zip(approximate.elements, reference.elements).reduce(0.0) { max($0, Double(abs($1.0 - $1.1))) }
         return BoundedEntriesValues(
-            degree: g, features: Self.featureCount(headDimension: d, degree: g), capped: capped,
+            degree: g, features: MixerDescription.polynomialFeatureCount(headDimension: d, degree: g), capped: capped,
             polynomialError: ExpPolynomial(degree: g, radius: point.bound * point.bound).maximumRelativeError(),
             maximumError: approximate.elements.allSatisfy(\.isFinite) ? error : .infinity,
             polynomialSeconds: polynomialSeconds, exactSeconds: exactSeconds)

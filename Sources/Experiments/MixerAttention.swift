@@ -21,9 +21,7 @@ struct MixerAttention {
         case .performer, .linformer: return MixerDescription(kind: kind, features: budget, seed: seed, scale: 1)
         case .nystrom: return MixerDescription(kind: kind, landmarks: budget, scale: 1)
         case .polynomial:
-            let degree = (1...MixerDescription.largestDegree).last { g in
-                (0..<g).reduce(1) { $0 * (d + $1 + 1) / ($1 + 1) } <= budget
-            } ?? 1
+            let degree = MixerDescription.largestPolynomialDegree(headDimension: d, features: budget)
             return MixerDescription(kind: kind, degree: degree, scale: 1)
         default: return MixerDescription(kind: kind, scale: 1, causal: causal)
         }

@@ -84,11 +84,14 @@ public struct MixerHardnessExperiment: Experiment {
     public func measure(_ point: MixerHardnessPoint, peakGFLOPS: Double?) throws -> MixerHardnessValues {
         var (correct, seconds) = (0, 0.0)
         let all = try instances(point.problem, n: point.n)
+        let kernel = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed)
         for (index, instance) in all.enumerated() {
-            let kernel = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed)
-            let result = point.problem == .threeOV
-                ? try ThreeOVConstruction(instance, layers: 1, heads: configuration.thirdSetSize).run(attention: kernel.callAsFunction)
-                : try PairConstruction(instance).run(attention: kernel.callAsFunction)
+            let result: ConstructionResult
+            if point.problem == .threeOV {
+                result = try ThreeOVConstruction(instance, layers: 1, heads: configuration.thirdSetSize).run(attention: kernel.callAsFunction)
+            } else {
+                result = try PairConstruction(instance).run(attention: kernel.callAsFunction)
+            }
             if result.answer == (index < configuration.instances) { correct += 1 }
             seconds += result.seconds
         }

@@ -122,3 +122,15 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension MixerDescription {
+    /// The polynomial mixer's feature count r = C(D + g, g) (saturating at Int.max).
+    public static func polynomialFeatureCount(headDimension d: Int, degree g: Int) -> Int {
+        PolynomialFeatureMap.binomial(d + g, g)
+    }
+
+    /// The largest degree g ≤ `largestDegree` whose C(D + g, g) features fit in `features` (at least 1).
+    public static func largestPolynomialDegree(headDimension d: Int, features: Int) -> Int {
+        (1...largestDegree).last { polynomialFeatureCount(headDimension: d, degree: $0) <= features } ?? 1
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Mixers
 import Testing
 
 @testable import Experiments
@@ -33,8 +34,8 @@ struct BoundedEntriesExperimentTests {
         let small = experiment.degree(BoundedEntriesPoint(n: 1024, ratio: 0.25))
         #expect(!small.capped && small.degree >= 2)
         let large = experiment.degree(BoundedEntriesPoint(n: 1024, ratio: 4))
-        #expect(large.capped && BoundedEntriesExperiment.featureCount(headDimension: 10, degree: large.degree) <= 100)
-        #expect(BoundedEntriesExperiment.featureCount(headDimension: 10, degree: 2) == 66)
+        #expect(large.capped && MixerDescription.polynomialFeatureCount(headDimension: 10, degree: large.degree) <= 100)
+        #expect(MixerDescription.polynomialFeatureCount(headDimension: 10, degree: 2) == 66)
     }
 
     @Test func crossingIsInterpolatedBetweenTheNeighbouringRatios() throws {

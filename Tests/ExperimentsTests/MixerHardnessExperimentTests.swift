@@ -39,7 +39,7 @@ struct MixerHardnessExperimentTests {
         let instance = try generator.generate(.threeOV, setSize: 9, planted: .yes, thirdSetSize: 2)
         let construction = try ThreeOVConstruction(instance, layers: 1, heads: 2)
         let hooked = try construction.run(attention: MixerAttention(kind: .window, budget: 10, seed: 0).callAsFunction)
-        #expect(hooked.answer && construction.run(precision: .float32).answer)
+        #expect(try hooked.answer && construction.run(precision: .float32).answer)
     }
 
     @Test func rotationAndPaddingAreUndone() throws {
