@@ -18,7 +18,8 @@ struct BoundedEntriesAnalysis {
                 let (p, v) = (r.point, r.values)
                 return [String(p.n), String(p.headDimension), NumberText.short(p.ratio), NumberText.short(p.bound),
                         String(v.degree), String(v.features), v.capped ? "yes" : "no", NumberText.short(v.polynomialError),
-                        NumberText.short(v.maximumError), NumberText.short(1 / Double(p.n)),
+                        v.nonFiniteOutputs > 0 ? "∞ (\(v.nonFiniteOutputs) non-finite)" : NumberText.short(v.maximumError),
+                        NumberText.short(1 / Double(p.n)),
                         NumberText.short(v.polynomialSeconds * 1e3), NumberText.short(v.exactSeconds * 1e3)]
             })
         return ExperimentAnalysis(summary: summary, claims: [belowClaim, aboveClaim, transitionClaim],
@@ -33,7 +34,7 @@ struct BoundedEntriesAnalysis {
         guard !fitting.isEmpty else {
             return SweepAnalysis.inconclusive(claim, prediction, note: "no point's prescribed degree fits the feature budget")
         }
-        let worst = fitting.map { $0.values.maximumError * Double($0.point.n) }.max()!
+        let worst = fitting.map { $0.values.error * Double($0.point.n) }.max()!
         let largest = fitting.map(\.point.ratio).max()!
         return ClaimResult(claim: claim, prediction: prediction, measured: worst, interval: worst...worst,
                            note: "\(fitting.count) points, B/√ln n up to \(NumberText.short(largest))")
@@ -47,9 +48,11 @@ struct BoundedEntriesAnalysis {
         guard !above.isEmpty else {
             return SweepAnalysis.inconclusive(claim, prediction, note: "no point with B/√ln n ≥ \(NumberText.short(Self.aboveRatio))")
         }
-        let smallest = above.map(\.values.maximumError).min()!
-        return ClaimResult(claim: claim, prediction: prediction, measured: smallest, interval: smallest...smallest,
-                           note: "smallest error over \(above.count) points")
+        let smallest = above.map(\.values.error).min()!
+        let shown = min(smallest, .greatestFiniteMagnitude)
+        return ClaimResult(claim: claim, predicted: prediction.summary, measured: shown, low: shown, high: shown,
+                           verdict: smallest >= Self.largeError ? .supported : .notSupported,
+                           note: "smallest error over \(above.count) points" + (smallest.isFinite ? "" : " (every output there overflowed)"))
     }
 
     /// The fitted crossing per n and how far it moves across n.
@@ -72,22 +75,22 @@ struct BoundedEntriesAnalysis {
     var crossingsByLength: [(n: Int, ratio: Double)] {
         configuration.lengths.compactMap { n in
             let series = results.filter { $0.point.n == n }.sorted { $0.point.ratio < $1.point.ratio }
-            guard let index = series.firstIndex(where: { $0.values.maximumError >= Self.largeError }) else { return nil }
+            guard let index = series.firstIndex(where: { $0.values.error >= Self.largeError }) else { return nil }
             guard index > 0 else { return (n, series[index].point.ratio) }
             let (low, high) = (series[index - 1], series[index])
             let (x0, x1) = (log(low.point.ratio), log(high.point.ratio))
-            let (y0, y1) = (log(max(low.values.maximumError, 1e-30)), log(high.values.maximumError))
+            let (y0, y1) = (log(max(low.values.error, 1e-30)), log(high.values.error))
             let target = log(Self.largeError)
             let x = y1 > y0 && y1.isFinite ? x0 + (target - y0) / (y1 - y0) * (x1 - x0) : x1
             return (n, exp(x))
         }
     }
 
-    /// Max error vs B/√ln n per n, with each n's 1/n level.
+    /// Max error vs B/√ln n per n (points with non-finite outputs left out), with each n's 1/n level.
     var errorPlot: LogLogPlot {
         var series = configuration.lengths.map { n in
             PlotSeries(name: "n = \(n)", points: results.filter { $0.point.n == n }.sorted { $0.point.ratio < $1.point.ratio }
-                .map { PlotPoint(x: $0.point.ratio, y: $0.values.maximumError) })
+                .filter { $0.values.error.isFinite }.map { PlotPoint(x: $0.point.ratio, y: $0.values.error) })
         }
         let ratios = configuration.ratios.sorted()
         series += configuration.lengths.map { n in

@@ -48,8 +48,13 @@ public struct BoundedEntriesValues: Codable, Sendable, Equatable {
     public var capped: Bool
     /// max |P/exp − 1| on the score interval [−B², B²] (Float64).
     public var polynomialError: Double
-    /// max |polynomial output − exact output| over all n·d entries.
+    /// max |polynomial output − exact output| over the n·d entries where the polynomial output is finite.
     public var maximumError: Double
+    /// Polynomial outputs that overflowed to ±∞ or NaN (features beyond float32's range at large B).
+    public var nonFiniteOutputs: Int
     public var polynomialSeconds: Double
     public var exactSeconds: Double
+
+    /// The error the claims read: ∞ when any output is not finite, else `maximumError`.
+    public var error: Double { nonFiniteOutputs > 0 ? .infinity : maximumError }
 }

@@ -31,6 +31,10 @@ public struct BoundedEntriesExperiment: Experiment {
         if let bad = c.ratios.first(where: { !($0 > 0 && $0 <= 16) }) {
             throw .invalidOption("ratios (B/√ln n) must be in (0, 16], got \(bad)")
         }
+        let largest = c.ratios.max()!, longest = Double(c.lengths.max()!)
+        guard largest * largest * Foundation.log(longest) <= 700 else {
+            throw .invalidOption("ratios (B/√ln n) must keep B² = ratio²·ln n ≤ 700 (exp overflows float64 beyond), got \(largest) at n = \(Int(longest))")
+        }
         guard (2...65_536).contains(c.maximumFeatures) else {
             throw .invalidOption("maximum features must be in 2…65536, got \(c.maximumFeatures)")
         }
@@ -74,11 +78,12 @@ public struct BoundedEntriesExperiment: Experiment {
         var (approximate, reference) = (q, q)
         let polynomialSeconds = try timed { approximate = try polynomial.forward(queries: q, keys: k, values: v).output }
         let exactSeconds = try timed { reference = try exact.forward(queries: q, keys: k, values: v).output }
-        let error = zip(approximate.elements, reference.elements).reduce(0.0) { max($0, Double(abs($1.0 - $1.1))) }
+        let pairs = zip(approximate.elements, reference.elements)
+        let error = pairs.filter { $0.0.isFinite }.reduce(0.0) { max($0, Double(abs($1.0 - $1.1))) }
         return BoundedEntriesValues(
             degree: g, features: MixerDescription.polynomialFeatureCount(headDimension: d, degree: g), capped: capped,
             polynomialError: ExpPolynomial(degree: g, radius: point.bound * point.bound).maximumRelativeError(),
-            maximumError: approximate.elements.allSatisfy(\.isFinite) ? error : .infinity,
+            maximumError: error, nonFiniteOutputs: approximate.elements.filter { !$0.isFinite }.count,
             polynomialSeconds: polynomialSeconds, exactSeconds: exactSeconds)
     }
 
