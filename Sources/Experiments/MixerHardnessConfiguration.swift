@@ -11,7 +11,7 @@ public struct MixerHardnessConfiguration: Codable, Sendable, Equatable {
     public var setSizes: [Int]
     public var mixers: [MixerKind]
     /// Budgets tried for the mixers that have one (window w, Performer/Linformer features, Nyström landmarks,
-    /// polynomial features C(D + g, g)); at each n only budgets below the token count are used.
+    /// polynomial features C(D + g, g)); at each n the budgets below the token count N are used, and N.
     public var budgets: [Int]
     /// Planted-yes and as many planted-no instances per (problem, n).
     public var instances: Int
@@ -21,9 +21,9 @@ public struct MixerHardnessConfiguration: Codable, Sendable, Equatable {
     /// Recorded with the sweep; the mixers run on the default threads and each instance is run once.
     public var settings: MeasurementSettings
 
-    /// Defaults: OV, bichromatic Max-IP_t, LSD_t, 3-OV; n = 64 … 512; every mixer; budgets 4, 16, 64, 256;
-    /// 4 + 4 instances; |C| = 2.
-    public init(problems: [HardnessProblem] = [.ov, .bichromaticMaxIP, .lsd, .threeOV], setSizes: [Int] = [64, 128, 256, 512],
+    /// Defaults: OV, bichromatic Max-IP_t, LSD_t, 3-OV; n = 64 … 1024; every mixer; budgets 4, 16, 64, 256
+    /// (and N); 4 + 4 instances; |C| = 2.
+    public init(problems: [HardnessProblem] = [.ov, .bichromaticMaxIP, .lsd, .threeOV], setSizes: [Int] = [64, 128, 256, 512, 1024],
                 mixers: [MixerKind] = MixerKind.allCases, budgets: [Int] = [4, 16, 64, 256], instances: Int = 4,
                 thirdSetSize: Int = 2, seed: UInt64 = 1, settings: MeasurementSettings = MeasurementSettings()) {
         self.problems = problems

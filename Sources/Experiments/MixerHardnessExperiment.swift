@@ -52,13 +52,15 @@ public struct MixerHardnessExperiment: Experiment {
         problem.setCount == 2 ? 2 * n + 1 : n + 1
     }
 
-    /// Problem, n growing, mixer, budget growing (budgets below the token count only).
+    /// Problem, n growing, mixer, budget growing: the budgets below the token count N, then N itself (the
+    /// quadratic end, where a window is exact attention), so the search for a 99% budget always has an end.
     public var points: [MixerHardnessPoint] {
         let c = configuration
         return c.problems.flatMap { problem in
             c.setSizes.flatMap { n in
                 c.mixers.flatMap { mixer in
-                    (mixer.hasBudget ? c.budgets.sorted().filter { $0 < Self.tokenCount(problem, n: n) } : [0])
+                    let tokens = Self.tokenCount(problem, n: n)
+                    return (mixer.hasBudget ? c.budgets.sorted().filter { $0 < tokens } + [tokens] : [0])
                         .map { MixerHardnessPoint(problem: problem, n: n, mixer: mixer, budget: $0) }
                 }
             }

@@ -10,7 +10,8 @@ private let machine = MachineDescription(cpuModel: "test", cores: 2, peakGFLOPS:
 
 @Suite("experiment mixer-hardness")
 struct MixerHardnessExperimentTests {
-    /// n = 8, 16 on OV and 3-OV with exact, window and Nyström (budget 4): exact answers every instance.
+    /// n = 8, 16 on OV and 3-OV with exact and four budgeted mixers (budget 4 and N): exact answers every
+    /// instance, and so does the window at w = N.
     @Test func smallSweepRunsEveryMixerKindOfAdaptation() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -19,11 +20,12 @@ struct MixerHardnessExperimentTests {
             problems: [.ov, .threeOV], setSizes: [8, 16], mixers: [.exact, .window, .nystrom, .polynomial, .performer],
             budgets: [4], instances: 2))
         let outcome = try SweepRunner(store: store, machine: machine).run(experiment)
-        #expect(outcome.storedPoints == 2 * 2 * 5)
+        #expect(outcome.storedPoints == 2 * 2 * (2 + 3 * 2))  // exact, window, Nyström, polynomial, Performer at 4 and N
         let results = try experiment.results(from: store.measurements(experiment: MixerHardnessExperiment.name))
         #expect(results.filter { $0.point.mixer == .exact }.allSatisfy { $0.values.accuracy == 1 && $0.values.instances == 4 })
         #expect(outcome.analysis.claims.first?.verdict == .supported)
-        #expect(outcome.analysis.lists["accuracy"]?.count == 20)
+        #expect(outcome.analysis.lists["accuracy"]?.count == 32)
+        #expect(results.filter { $0.point.mixer == .window && $0.point.budget == $0.point.n + 1 }.allSatisfy { $0.values.accuracy == 1 })
     }
 
     @Test func exactKernelThroughTheHookMatchesTheConstruction() throws {
