@@ -133,7 +133,7 @@ struct MixerHardnessAnalysis {
             heads), same tokens, weights, scale 1 and read-out, on \(c.instances) planted-yes and \(c.instances) \
             planted-no seeded instances per (problem, n), n = \(c.setSizes.map(String.init).joined(separator: ", ")), \
             d = max(4, ⌈2·log₂ n⌉); budgets \(c.budgets.map(String.init).joined(separator: ", ")) (window, \
-            Performer/Linformer features, Nyström landmarks, polynomial features) below the token count N, and N. \
+            Performer/Linformer features, Nyström landmarks, polynomial features) below the token count N, and N (not Nyström). \
             Causal-only mixers see the extra token first; Nyström's inputs are padded with zero rows to a \
             multiple of the landmarks. Mamba is not a Q/K/V mixer and is left out.
             """

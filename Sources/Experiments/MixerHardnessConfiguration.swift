@@ -11,7 +11,8 @@ public struct MixerHardnessConfiguration: Codable, Sendable, Equatable {
     public var setSizes: [Int]
     public var mixers: [MixerKind]
     /// Budgets tried for the mixers that have one (window w, Performer/Linformer features, Nyström landmarks,
-    /// polynomial features C(D + g, g)); at each n the budgets below the token count N are used, and N.
+    /// polynomial features C(D + g, g)); at each n the budgets below the token count N are used, and N
+    /// (not for Nyström, cubic in its landmarks).
     public var budgets: [Int]
     /// Planted-yes and as many planted-no instances per (problem, n).
     public var instances: Int

@@ -53,14 +53,16 @@ public struct MixerHardnessExperiment: Experiment {
     }
 
     /// Problem, n growing, mixer, budget growing: the budgets below the token count N, then N itself (the
-    /// quadratic end, where a window is exact attention), so the search for a 99% budget always has an end.
+    /// quadratic end, where a window is exact attention), so the search for a 99% budget always has an end —
+    /// except for Nyström, whose m³ pseudo-inverse makes m = N cubic.
     public var points: [MixerHardnessPoint] {
         let c = configuration
         return c.problems.flatMap { problem in
             c.setSizes.flatMap { n in
                 c.mixers.flatMap { mixer in
                     let tokens = Self.tokenCount(problem, n: n)
-                    return (mixer.hasBudget ? c.budgets.sorted().filter { $0 < tokens } + [tokens] : [0])
+                    let quadraticEnd = mixer == .nystrom ? [] : [tokens]
+                    return (mixer.hasBudget ? c.budgets.sorted().filter { $0 < tokens } + quadraticEnd : [0])
                         .map { MixerHardnessPoint(problem: problem, n: n, mixer: mixer, budget: $0) }
                 }
             }

@@ -30,11 +30,11 @@ struct BoundedEntriesExperimentTests {
     }
 
     @Test func degreeFollowsTheTargetErrorAndTheCap() throws {
-        let experiment = try BoundedEntriesExperiment(configuration: BoundedEntriesConfiguration(maximumFeatures: 1000))
+        let experiment = try BoundedEntriesExperiment(configuration: BoundedEntriesConfiguration(maximumFeatures: 2000))
         let small = experiment.degree(BoundedEntriesPoint(n: 1024, ratio: 0.25))
         #expect(!small.capped && small.degree >= 2)
         let large = experiment.degree(BoundedEntriesPoint(n: 1024, ratio: 4))
-        #expect(large.capped && MixerDescription.polynomialFeatureCount(headDimension: 10, degree: large.degree) <= 1000)
+        #expect(large.capped && MixerDescription.polynomialFeatureCount(headDimension: 10, degree: large.degree) <= 2000)
         #expect(MixerDescription.polynomialFeatureCount(headDimension: 10, degree: 2) == 66)
     }
 
