@@ -7,8 +7,9 @@ import Mixers
 /// Nyström landmarks, or the polynomial's degree (the largest g with C(D + g, g) ≤ budget, at least 1; its
 /// bound is derived from the inputs). Kinds without a knob ignore the budget.
 ///
-/// Causal-only kinds see the rows rotated so the last token (the constructions' extra token) comes first;
-/// Nyström's inputs get zero rows appended up to a multiple of the landmarks. Both are undone on the output.
+/// Causal-only kinds see the rows in reverse order, so the constructions' extra token (last) comes first and
+/// the rows read (A, first) come after B: every read row can see the extra token and all of B. Nyström's
+/// inputs get zero rows appended up to a multiple of the landmarks. Both are undone on the output.
 struct MixerAttention {
     let kind: MixerKind
     let budget: Int
@@ -32,9 +33,10 @@ struct MixerAttention {
         let (n, d) = (q.shape[1], q.shape[2])
         let mixer = try description(headDimension: d).makeMixer()
         if !kind.allowsNonCausal {
-            let rotate = { (x: Tensor<Float>) in Self.rows(x, (0..<n).map { ($0 + n - 1) % n }) }
-            let output = try mixer.forward(queries: rotate(q), keys: rotate(k), values: rotate(v)).output
-            return Self.rows(output, (0..<n).map { ($0 + 1) % n })
+            let reversed = Array((0..<n).reversed())
+            let output = try mixer.forward(queries: Self.rows(q, reversed), keys: Self.rows(k, reversed),
+                                           values: Self.rows(v, reversed)).output
+            return Self.rows(output, reversed)
         }
         if kind == .nystrom {
             let padded = (n + budget - 1) / budget * budget

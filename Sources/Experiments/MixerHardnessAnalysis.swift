@@ -134,7 +134,7 @@ struct MixerHardnessAnalysis {
             planted-no seeded instances per (problem, n), n = \(c.setSizes.map(String.init).joined(separator: ", ")), \
             d = max(4, ⌈2·log₂ n⌉); budgets \(c.budgets.map(String.init).joined(separator: ", ")) (window, \
             Performer/Linformer features, Nyström landmarks, polynomial features) below the token count N, and N (not Nyström). \
-            Causal-only mixers see the extra token first; Nyström's inputs are padded with zero rows to a \
+            Causal-only mixers see the tokens in reverse order (extra token, B, then A); Nyström's inputs are padded with zero rows to a \
             multiple of the landmarks. Mamba is not a Q/K/V mixer and is left out.
             """
     }

@@ -10,8 +10,9 @@ import Mixers
 /// chance (accuracy ≤ 0.75 at the largest n); the budget a mixer needs for 99% makes its time grow with an
 /// exponent ≥ 2 ("not reached" when no budget gets there).
 ///
-/// Adaptations, all outside the construction: causal-only mixers (window, GLA, RetNet) see the tokens with
-/// the extra token moved first, so every row sees it (exact attention is unchanged by the permutation);
+/// Adaptations, all outside the construction: causal-only mixers (window, GLA, RetNet) see the tokens in
+/// reverse order, so every row read (A) sees the extra token and all of B (exact attention is unchanged by
+/// the permutation; causality still hides from a_i the tokens of A before it, which 3-OV pairs need);
 /// Nyström's keys get zero rows appended up to a multiple of the landmarks (a zero key scores 0 with value
 /// 0, like the extra token). `mamba` is no Q/K/V mixer (it mixes the token matrix X through its own learnt
 /// projections, with no place for the construction's W_Q, W_K) and is not in the sweep.
