@@ -73,14 +73,23 @@ struct MixerHardnessAnalysis {
         return ClaimResult(claim: claim, prediction: prediction, measured: last.1, interval: last.1...last.1, note: trend)
     }
 
-    /// Per n, the smallest budget at which the kind answers ≥ 99% on every problem, and the summed time
-    /// over the problems there.
+    /// A point's budget, with the quadratic end (budget = N, which differs between problems at one n) as
+    /// `Int.max`, so one n's problems meet there.
+    func budgetKey(_ point: MixerHardnessPoint) -> Int {
+        point.budget == MixerHardnessExperiment.tokenCount(point.problem, n: point.n) ? Int.max : point.budget
+    }
+
+    /// "N" for the quadratic end, else the number.
+    func budgetText(_ key: Int) -> String { key == Int.max ? "N" : key > 0 ? String(key) : "fixed" }
+
+    /// Per n, the smallest budget (`budgetKey`) at which the kind answers ≥ 99% on every problem, and the
+    /// summed time over the problems there.
     func targetBudgets(_ kind: MixerKind) -> [(n: Int, budget: Int, seconds: Double)] {
         configuration.setSizes.sorted().compactMap { n in
             let here = results.filter { $0.point.mixer == kind && $0.point.n == n }
-            let budgets = Set(here.map(\.point.budget)).sorted()
+            let budgets = Set(here.map { budgetKey($0.point) }).sorted()
             for budget in budgets {
-                let at = here.filter { $0.point.budget == budget }
+                let at = here.filter { budgetKey($0.point) == budget }
                 if at.count == configuration.problems.count && at.allSatisfy({ $0.values.accuracy >= Self.target }) {
                     return (n, budget, at.map(\.values.seconds).reduce(0, +))
                 }
@@ -93,7 +102,7 @@ struct MixerHardnessAnalysis {
     func budgetClaim(_ kind: MixerKind) -> ClaimResult {
         let claim = "\(kind.rawValue): time at the smallest budget reaching \(Int(Self.target * 100))% on every problem grows as n^≥2"
         let reached = targetBudgets(kind)
-        let text = reached.map { "n = \($0.n): budget \($0.budget > 0 ? String($0.budget) : "fixed")" }.joined(separator: ", ")
+        let text = reached.map { "n = \($0.n): budget \(budgetText($0.budget))" }.joined(separator: ", ")
         guard reached.count >= 3 else {
             return SweepAnalysis.inconclusive(claim, .atLeast(2), note: reached.isEmpty
                 ? "not reached: no budget gets \(Int(Self.target * 100))% at any n"
@@ -118,10 +127,13 @@ struct MixerHardnessAnalysis {
     /// The smallest budget reaching 99% vs n per mixer that has a budget.
     var budgetPlot: LogLogPlot {
         LogLogPlot(
-            title: "Smallest budget reaching \(Int(Self.target * 100))% on every problem vs n", xLabel: "vectors per set n",
+            title: "Smallest budget reaching \(Int(Self.target * 100))% on every problem vs n (N: the largest token count)", xLabel: "vectors per set n",
             yLabel: "budget",
             series: configuration.mixers.filter(\.hasBudget).map { kind in
-                PlotSeries(name: kind.rawValue, points: targetBudgets(kind).map { PlotPoint(x: Double($0.n), y: Double($0.budget)) })
+                PlotSeries(name: kind.rawValue, points: targetBudgets(kind).map { target in
+                    let tokens = configuration.problems.map { MixerHardnessExperiment.tokenCount($0, n: target.n) }.max()!
+                    return PlotPoint(x: Double(target.n), y: Double(target.budget == Int.max ? tokens : target.budget))
+                })
             })
     }
 

@@ -26,6 +26,8 @@ struct MixerHardnessExperimentTests {
         #expect(outcome.analysis.claims.first?.verdict == .supported)
         #expect(outcome.analysis.lists["accuracy"]?.count == 32)
         #expect(results.filter { $0.point.mixer == .window && $0.point.budget == $0.point.n + 1 }.allSatisfy { $0.values.accuracy == 1 })
+        let analysis = MixerHardnessAnalysis(configuration: experiment.configuration, results: results)
+        #expect(analysis.targetBudgets(.window).map(\.budget) == [Int.max, Int.max])
     }
 
     @Test func exactKernelThroughTheHookMatchesTheConstruction() throws {
