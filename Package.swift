@@ -131,7 +131,7 @@ let package = Package(
             name: "Training", dependencies: ["Kernels", "Attention", "Models", "Formats", "Mixers"], swiftSettings: kernelSettings),
         .target(
             name: "Experiments",
-            dependencies: ["Kernels", "Attention", "Models", "Hardness", "Training", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Kernels", "Attention", "Models", "Hardness", "Mixers", "Training", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
         .executableTarget(
             name: "attnlab",
@@ -150,7 +150,7 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Training", "Mixers", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
             name: "ExperimentsTests",
-            dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Experiments", "Kernels", "Hardness", "Mixers", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
     ]
 )

@@ -47,12 +47,30 @@ public struct ExperimentAnalysis: Sendable {
     public var claims: [ClaimResult]
     public var table: ReportTable
     public var plots: [LogLogPlot]
+    /// Extra record lists for `--json`, by key (e.g. `mixer-hardness`'s "accuracy").
+    public var lists: [String: [[String: DataValue]]]
 
-    public init(summary: String, claims: [ClaimResult], table: ReportTable, plots: [LogLogPlot]) {
+    public init(summary: String, claims: [ClaimResult], table: ReportTable, plots: [LogLogPlot],
+                lists: [String: [[String: DataValue]]] = [:]) {
         self.summary = summary
         self.claims = claims
         self.table = table
         self.plots = plots
+        self.lists = lists
+    }
+}
+
+/// One field of a record in `ExperimentAnalysis.lists`: text or a number (JSON string or number).
+public enum DataValue: Encodable, Sendable, Equatable {
+    case text(String)
+    case number(Double)
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .number(let number): try container.encode(number)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ public enum ExperimentCatalog {
     static let all: [any Experiment.Type] = [
         ScalingExperiment.self, DirectSumExperiment.self, LargeEmbeddingExperiment.self, GradientCostExperiment.self,
         HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self,
+        BoundedEntriesExperiment.self, MixerHardnessExperiment.self,
     ]
 
     /// Command-line names, e.g. "scaling".

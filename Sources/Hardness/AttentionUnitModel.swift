@@ -39,16 +39,31 @@ public struct AttentionUnitModel: Sendable {
     /// Y `[N, v]` for tokens X `[N, m]` in fp32 through `scaledDotProductAttention` (scale 1).
     /// Cost: 2·N·m·3D for the projections, 4·N²·D for attention; N² floats for the mask with `masksSelf`.
     public func forward(_ x: Tensor<Float>, threads: Int = Parallelism.defaultThreads) throws -> Tensor<Float> {
+        let n = x.shape[0]
+        let mask: AttentionMask = masksSelf
+            ? .allowing((0..<n * n).map { $0 / n != $0 % n }, queries: n, keys: n) : .none
+        return try project(x) { q, k, v in
+            try scaledDotProductAttention(queries: q, keys: k, values: v, mask: mask, scale: 1, threads: threads).output
+        }
+    }
+
+    /// Y `[N, v]` for tokens X `[N, m]` in fp32 with `attention` in place of exact softmax: the same
+    /// projections (Q, K, V `[1, N, D]`) and read-out columns. A self-masking unit (`masksSelf`) has no
+    /// such form: `attention` cannot hide the diagonal, so this throws `ConstructionError.selfMaskNeedsExactAttention`.
+    public func forward(_ x: Tensor<Float>, attention: AttentionKernel) throws -> Tensor<Float> {
+        guard !masksSelf else { throw ConstructionError.selfMaskNeedsExactAttention }
+        return try project(x, attention)
+    }
+
+    /// The projections of X `[N, m]` into Q, K, V `[1, N, D]`, `attention` on them, and the value columns
+    /// of its output `[N, v]`.
+    private func project(_ x: Tensor<Float>, _ attention: AttentionKernel) throws -> Tensor<Float> {
         let n = x.shape[0], d = headDimension
         func project(_ weight: Tensor<Double>) -> Tensor<Float> {
             x.matmul(Self.padded(weight, to: d).converted(to: Float.self)).reshaped([1, n, d])  // [H=1, N, D]
         }
-        let mask: AttentionMask = masksSelf
-            ? .allowing((0..<n * n).map { $0 / n != $0 % n }, queries: n, keys: n) : .none
-        let result = try scaledDotProductAttention(
-            queries: project(queryWeight), keys: project(keyWeight), values: project(valueWeight),
-            mask: mask, scale: 1, threads: threads)
-        return Self.leadingColumns(result.output.reshaped([n, d]), valueWeight.shape[1])
+        let output = try attention(project(queryWeight), project(keyWeight), project(valueWeight))
+        return Self.leadingColumns(output.reshaped([n, d]), valueWeight.shape[1])
     }
 
     /// Y `[N, v]` for tokens X `[N, m]` in Float64 through `ReferenceAttention.forward`: O(N²·D) time and

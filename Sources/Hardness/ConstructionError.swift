@@ -8,6 +8,9 @@ public enum ConstructionError: Error, Equatable, CustomStringConvertible {
     case noOptimisationForm(problem: HardnessProblem)
     /// The achievable cosines on either side of the threshold are too close for a `Double` between them.
     case thresholdUnresolvable(threshold: Double, low: String, high: String)
+    /// A construction that hides each token from itself (one-set Max-IP_t, MSD_t) was asked to run with a
+    /// replaced attention step, which has no mask.
+    case selfMaskNeedsExactAttention
 
     public var description: String {
         switch self {
@@ -16,6 +19,8 @@ public enum ConstructionError: Error, Equatable, CustomStringConvertible {
                 + "head dimension is at most 256), got d = \(dimension)"
         case let .noOptimisationForm(problem):
             return "\(problem.rawValue) has no optimisation form here: its transformer only decides Σ a·b·c = 0"
+        case .selfMaskNeedsExactAttention:
+            return "this construction masks each token from itself, which only exact attention can; use the bichromatic problem"
         case let .thresholdUnresolvable(threshold, low, high):
             return "threshold \(threshold) lies between the cosines \(low) and \(high), too close for a float64 "
                 + "threshold between them"

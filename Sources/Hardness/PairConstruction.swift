@@ -142,4 +142,12 @@ public struct PairConstruction: Sendable {
         }
         return levels.result(reading: Array(outputs.prefix(readRows)), model: shape, precision: precision, startedAt: start)
     }
+
+    /// Runs the same tokens, weights and read-out with `attention` in place of exact softmax (fp32).
+    /// Throws `ConstructionError.selfMaskNeedsExactAttention` for the self-masking one-set problems.
+    public func run(attention: AttentionKernel) throws -> ConstructionResult {
+        let start = monotonicSeconds()
+        let outputs = try model.forward(tokens.converted(to: Float.self), attention: attention).elements.map(Double.init)
+        return levels.result(reading: Array(outputs.prefix(readRows)), model: shape, precision: .float32, startedAt: start)
+    }
 }

@@ -114,4 +114,27 @@ public struct ThreeOVConstruction: Sendable {
         let accumulators = (0..<n).map { output[$0 * m + m - 1] }
         return levels.result(reading: accumulators, model: shape, precision: precision, startedAt: start)
     }
+
+    /// Runs the construction with `attention` in place of exact softmax (fp32), head by head on the input
+    /// tokens: queries and keys read only columns no head writes and each value writes only the
+    /// accumulator, so the final accumulator is the sum over heads of each head's output on X — what the
+    /// L-layer residual model computes. Same weights and read-out as `run(precision:)`.
+    public func run(attention: AttentionKernel) throws -> ConstructionResult {
+        let start = monotonicSeconds()
+        let x = tokens.converted(to: Float.self)
+        let (m, n) = (tokens.shape[1], tokens.shape[0] - 1)
+        var accumulators = [Double](repeating: 0, count: n)
+        for l in 0..<model.layers.count {
+            for h in 0..<model.headCount {
+                let value = exactWeights[ModelWeightNames.paperValue(layer: l, head: h)]!
+                let unit = AttentionUnitModel(
+                    queryWeight: exactWeights[ModelWeightNames.paperQuery(layer: l, head: h)]!,
+                    keyWeight: exactWeights[ModelWeightNames.paperKey(layer: l, head: h)]!,
+                    valueWeight: Tensor(shape: [m, 1]) { value[$0[0], m - 1] }, masksSelf: false)
+                let output = try unit.forward(x, attention: attention).elements
+                for i in 0..<n { accumulators[i] += Double(output[i]) }
+            }
+        }
+        return levels.result(reading: accumulators, model: shape, precision: .float32, startedAt: start)
+    }
 }

@@ -29,7 +29,7 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
         let attention = try attention(shape)
         let flat = [shape.flatHeads, shape.length, shape.headDimension]
         let (output, denominator) = attention.forward(
-            phiQ: features(queries, shape), phiK: features(keys, shape), values: values.reshaped(flat))
+            phiQ: features(queries, shape, signed: true), phiK: features(keys, shape), values: values.reshaped(flat))
         return MixerForward(output: output.reshaped(queries.shape), saved: [denominator])
     }
 
@@ -39,19 +39,21 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
         let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
         let attention = try attention(shape)
         let flat = [shape.flatHeads, shape.length, shape.headDimension]
-        let (phiQ, phiK) = (features(queries, shape), features(keys, shape))
+        let (phiQ, phiK) = (features(queries, shape, signed: true), features(keys, shape))
         let grads = attention.backward(
             phiQ: phiQ, phiK: phiK, values: values.reshaped(flat), output: forward.output.reshaped(flat),
             denominator: forward.saved[0], gradOutput: gradOutput.reshaped(flat))
         return MixerGradients(
-            queries: inputGradient(queries, phiQ, grads.phiQ, shape), keys: inputGradient(keys, phiK, grads.phiK, shape),
+            queries: inputGradient(queries, phiQ, grads.phiQ, shape, signed: true),
+            keys: inputGradient(keys, phiK, grads.phiK, shape),
             values: grads.values.reshaped(values.shape))
     }
 
-    /// φ(x) `[B·H, N, r]`.
-    func features(_ x: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+    /// φ(x) `[B·H, N, r]`, times the map's query signs when `signed`.
+    func features(_ x: Tensor<Float>, _ shape: MixerShape, signed: Bool = false) -> Tensor<Float> {
         let (d, scale) = (shape.headDimension, descriptor.scale(headDimension: shape.headDimension))
         let r = (try? featureMap.width(headDimension: d)) ?? 0
+        let signs = signed ? featureMap.querySigns(headDimension: d) : nil
         var out = Tensor<Float>(zeros: [shape.flatHeads, shape.length, r])
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
@@ -59,16 +61,24 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
                 forEachRowBlock(rows: shape.flatHeads * shape.length) { rows in
                     featureMap.apply(x + rows.lowerBound * d, rows: rows.count, d: d, scale: scale,
                                      into: out + rows.lowerBound * r)
+                    if let signs { multiplyRows(out + rows.lowerBound * r, rows: rows.count, by: signs) }
                 }
             }
         }
         return out
     }
 
-    /// dx shaped like x, from dφ.
-    func inputGradient(_ x: Tensor<Float>, _ phi: Tensor<Float>, _ gradPhi: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+    /// dx shaped like x, from dφ (of the signed features when `signed`; the signs are ±1, so they map dφ back
+    /// to the unsigned features by one more multiply).
+    func inputGradient(
+        _ x: Tensor<Float>, _ phi: Tensor<Float>, _ gradPhi: Tensor<Float>, _ shape: MixerShape, signed: Bool = false
+    ) -> Tensor<Float> {
         let (d, r) = (shape.headDimension, phi.shape[2])
         let scale = descriptor.scale(headDimension: d)
+        var gradPhi = gradPhi
+        if signed, let signs = featureMap.querySigns(headDimension: d) {
+            gradPhi.withUnsafeMutableBufferPointer { multiplyRows($0.baseAddress!, rows: shape.flatHeads * shape.length, by: signs) }
+        }
         var dx = Tensor<Float>(zeros: x.shape)
         x.withUnsafeBufferPointer { x in
             phi.withUnsafeBufferPointer { phi in
@@ -94,5 +104,13 @@ func forEachRowBlock(rows: Int, _ body: (Range<Int>) -> Void) {
     let block = 64
     parallelFor((rows + block - 1) / block) { i in
         body(i * block ..< min(rows, (i + 1) * block))
+    }
+}
+
+/// rows `[rows, factors.count]` ⊙= factors, row by row.
+func multiplyRows(_ matrix: UnsafeMutablePointer<Float>, rows count: Int, by factors: [Float]) {
+    let r = factors.count
+    for row in 0..<count {
+        for i in 0..<r { matrix[row * r + i] *= factors[i] }
     }
 }

@@ -4,6 +4,8 @@
 /// Fields a kind does not use are ignored. Missing fields decode to the defaults below.
 /// - `features`: Performer random features m (default 256) or Linformer's projected length k (default 256).
 /// - `degree`: the polynomial mixer's degree g ≥ 1 (default 2).
+/// - `bound`: the polynomial mixer's entry bound B ≥ 0: P approximates exp on [−s·D·B², s·D·B²]. Default:
+///   derived per call from the inputs, the largest |entry| of Q and K (see `PolynomialMixer`).
 /// - `window`: the window mixer's width w ≥ 1 (required for `window`).
 /// - `landmarks`: Nyström landmarks m ≥ 1 (default 64); must divide N (checked when the mixer runs).
 /// - `seed`: Performer's features, Linformer's projections (default 0).
@@ -16,6 +18,7 @@ public struct MixerDescription: Codable, Sendable, Equatable {
     public var kind: MixerKind
     public var features: Int?
     public var degree: Int?
+    public var bound: Float?
     public var window: Int?
     public var landmarks: Int?
     public var seed: UInt64
@@ -24,12 +27,13 @@ public struct MixerDescription: Codable, Sendable, Equatable {
     public var redraw: Bool
 
     public init(
-        kind: MixerKind, features: Int? = nil, degree: Int? = nil, window: Int? = nil, landmarks: Int? = nil,
-        seed: UInt64 = 0, scale: Float? = nil, causal: Bool = false, redraw: Bool = false
+        kind: MixerKind, features: Int? = nil, degree: Int? = nil, bound: Float? = nil, window: Int? = nil,
+        landmarks: Int? = nil, seed: UInt64 = 0, scale: Float? = nil, causal: Bool = false, redraw: Bool = false
     ) {
         self.kind = kind
         self.features = features
         self.degree = degree
+        self.bound = bound
         self.window = window
         self.landmarks = landmarks
         self.seed = seed
@@ -44,6 +48,7 @@ public struct MixerDescription: Codable, Sendable, Equatable {
             kind: try c.decode(MixerKind.self, forKey: .kind),
             features: try c.decodeIfPresent(Int.self, forKey: .features),
             degree: try c.decodeIfPresent(Int.self, forKey: .degree),
+            bound: try c.decodeIfPresent(Float.self, forKey: .bound),
             window: try c.decodeIfPresent(Int.self, forKey: .window),
             landmarks: try c.decodeIfPresent(Int.self, forKey: .landmarks),
             seed: try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0,
@@ -85,6 +90,9 @@ public struct MixerDescription: Codable, Sendable, Equatable {
             guard (1...Self.largestDegree).contains(polynomialDegree) else {
                 throw MixerError.invalidParameter("degree must be in 1…\(Self.largestDegree), got \(polynomialDegree)")
             }
+            if let bound, !(bound.isFinite && bound >= 0) {
+                throw MixerError.invalidParameter("bound must be a finite number ≥ 0, got \(bound)")
+            }
         case .nystrom:
             guard landmarkCount >= 1 else { throw MixerError.invalidParameter("landmarks must be at least 1, got \(landmarkCount)") }
         case .exact, .linear, .based, .gla, .retnet:
@@ -106,11 +114,23 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         case .exact, .window: return ExactMixer(descriptor: self)
         case .linear: return FeatureMapMixer(descriptor: self, featureMap: EluFeatureMap())
         case .based: return FeatureMapMixer(descriptor: self, featureMap: TaylorFeatureMap())
-        case .polynomial: return FeatureMapMixer(descriptor: self, featureMap: PolynomialFeatureMap(degree: polynomialDegree))
+        case .polynomial: return PolynomialMixer(descriptor: self)
         case .performer: return PerformerMixer(descriptor: self)
         case .linformer: return LinformerMixer(descriptor: self)
         case .nystrom: return NystromMixer(descriptor: self)
         case .gla, .retnet: return DecayedLinearMixer(descriptor: self)
         }
+    }
+}
+
+extension MixerDescription {
+    /// The polynomial mixer's feature count r = C(D + g, g) (saturating at Int.max).
+    public static func polynomialFeatureCount(headDimension d: Int, degree g: Int) -> Int {
+        PolynomialFeatureMap.binomial(d + g, g)
+    }
+
+    /// The largest degree g ≤ `largestDegree` whose C(D + g, g) features fit in `features` (at least 1).
+    public static func largestPolynomialDegree(headDimension d: Int, features: Int) -> Int {
+        (1...largestDegree).last { polynomialFeatureCount(headDimension: d, degree: $0) <= features } ?? 1
     }
 }

@@ -6,7 +6,9 @@ import Kernels
 ///     o_i = Σ_{j visible from i} (φq_i·φk_j)·v_j / (φq_i·z_i + ε),   z_i = Σ_{j visible from i} φk_j
 ///
 /// over G = B·H heads: φq, φk `[G, N, r]`, v and o `[G, N, D]`. The numerator is one `ChunkedLinearAttention`
-/// pass; the denominator's feature sums z are `RunningSums` (2·r FLOPs per token).
+/// pass; the denominator's feature sums z are `RunningSums` (2·r FLOPs per token). A row whose denominator is
+/// ≤ 0 — possible only when φq·φk can be negative (the polynomial method with a poor P) — outputs zeros and
+/// passes no gradient: there is no usable normaliser, and zero is the output an empty row would have.
 /// Cost per token and head: `ChunkedLinearAttention.flops(keyWidth: r, valueWidth: D)` + 4·r; state r·(D + 1).
 struct NormalizedFeatureAttention {
     let heads: Int, length: Int, features: Int, headDimension: Int
@@ -35,7 +37,7 @@ struct NormalizedFeatureAttention {
                             sums.run(k.baseAddress!, weights: nil, direction: causal ? .prefix : .total) { g, t, z in
                                 let row = g * n + t
                                 den[row] = dotProduct(q + row * r, z, count: r) + epsilon
-                                let inverse = MixerVector(repeating: 1 / den[row])
+                                let inverse = MixerVector(repeating: den[row] > 0 ? 1 / den[row] : 0)
                                 zipLanes(o + row * d, o + row * d, into: o + row * d, count: d) { x, _ in x * inverse }
                             }
                         }
@@ -62,7 +64,7 @@ struct NormalizedFeatureAttention {
                     gradNumerator.withUnsafeMutableBufferPointer { g in
                         gradDenominator.withUnsafeMutableBufferPointer { dden in
                             for row in 0..<(heads * n) {
-                                let inverse = 1 / den[row]
+                                let inverse = den[row] > 0 ? 1 / den[row] : 0
                                 dden[row] = -dotProduct(dO.baseAddress! + row * d, o.baseAddress! + row * d, count: d) * inverse
                                 let scale = MixerVector(repeating: inverse)
                                 zipLanes(g.baseAddress! + row * d, g.baseAddress! + row * d, into: g.baseAddress! + row * d,

@@ -22,6 +22,8 @@ struct BenchMixerCommand: ParsableCommand {
     @Option(help: "Window width (window).") var window: Int?
     @Option(help: "Random features (performer) or projected length (linformer).") var features: Int?
     @Option(help: "Polynomial degree.") var degree: Int?
+    @Option(help: "Entry bound B of Q and K (polynomial: P approximates exp on [−s·D·B², s·D·B²]; default: the inputs' largest |entry|).")
+    var bound: Float?
     @Option(help: "Nyström landmarks (divide N).") var landmarks: Int?
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Timed repetitions; the median is reported.") var `repeat`: Int = 3
@@ -38,7 +40,7 @@ struct BenchMixerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let descriptor = MixerDescription(kind: mixer, features: features, degree: degree, window: window,
+        let descriptor = MixerDescription(kind: mixer, features: features, degree: degree, bound: bound, window: window,
                                           landmarks: landmarks, seed: seed, causal: causal)
         do {
             try measure(try descriptor.makeMixer())

@@ -15,7 +15,8 @@ struct ExperimentCommand: ParsableCommand {
             """,
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
-            ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self, ExperimentRecallCommand.self,
+            ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
+            ExperimentRecallCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
             ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)

@@ -37,6 +37,8 @@ struct ExperimentReport: Encodable {
     let totalPoints: Int
     let claims: [Claim]
     let table: ReportTable
+    /// The analysis's extra lists, each encoded as its own top-level key.
+    let lists: [String: [[String: DataValue]]]
 
     enum CodingKeys: String, CodingKey {
         case experiment, database, shard, claims, table
@@ -58,6 +60,35 @@ struct ExperimentReport: Encodable {
         totalPoints = outcome.totalPoints
         claims = outcome.analysis.claims.map(Claim.init)
         table = outcome.analysis.table
+        lists = outcome.analysis.lists
+    }
+
+    /// The fields of `CodingKeys`, then each list of `lists` under its own key.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(experiment, forKey: .experiment)
+        try container.encode(database, forKey: .database)
+        try container.encode(shard, forKey: .shard)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(configHash, forKey: .configHash)
+        try container.encodeIfPresent(peakGFLOPS, forKey: .peakGFLOPS)
+        try container.encode(measuredPoints, forKey: .measuredPoints)
+        try container.encode(resumedPoints, forKey: .resumedPoints)
+        try container.encode(storedPoints, forKey: .storedPoints)
+        try container.encode(totalPoints, forKey: .totalPoints)
+        try container.encode(claims, forKey: .claims)
+        try container.encode(table, forKey: .table)
+        var extra = encoder.container(keyedBy: ListKey.self)
+        for (key, list) in lists.sorted(by: { $0.key < $1.key }) { try extra.encode(list, forKey: ListKey(key)) }
+    }
+
+    /// A key of `lists`.
+    struct ListKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     /// Header, one block per claim, then (if asked) the data table with aligned columns.

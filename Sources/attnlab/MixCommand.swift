@@ -23,6 +23,8 @@ struct MixCommand: ParsableCommand {
     @Option(help: "Window width W (window: keys i − W < j ≤ i).") var window: Int?
     @Option(help: "Random features (performer, default 256) or projected length k (linformer, default 256).") var features: Int?
     @Option(help: "Polynomial degree (polynomial, default 2).") var degree: Int?
+    @Option(help: "Entry bound B of Q and K (polynomial: P approximates exp on [−s·D·B², s·D·B²]; default: the inputs' largest |entry|).")
+    var bound: Float?
     @Option(help: "Landmarks, dividing N (nystrom, default 64).") var landmarks: Int?
     @Option(help: "Seed of the random features or projections.") var seed: UInt64 = 0
     @Option(help: "Where to write the output .npy.") var output: String
@@ -31,7 +33,7 @@ struct MixCommand: ParsableCommand {
     var checkFinite = true
 
     var descriptor: MixerDescription {
-        MixerDescription(kind: mixer, features: features, degree: degree, window: window, landmarks: landmarks,
+        MixerDescription(kind: mixer, features: features, degree: degree, bound: bound, window: window, landmarks: landmarks,
                          seed: seed, scale: scale, causal: causal)
     }
 

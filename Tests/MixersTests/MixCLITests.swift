@@ -37,6 +37,7 @@ struct MixCLITests {
     @Test(arguments: [
         (["--mixer", "nystrom", "--landmarks", "4"], "Error: landmarks 4 do not divide the sequence length N = 9"),
         (["--mixer", "polynomial", "--degree", "0"], "Error: degree must be in 1…16, got 0"),
+        (["--mixer", "polynomial", "--bound=-2"], "Error: bound must be a finite number ≥ 0, got -2.0"),
         (["--mixer", "performer", "--features", "0"], "Error: features must be in 1…65536, got 0"),
         (["--mixer", "linformer", "--causal"], "Error: linformer is not causal: it mixes the whole sequence at once; drop causal"),
         (["--mixer", "window", "--causal", "--window", "0"], "Error: window must be in 1…2147483647, got 0"),

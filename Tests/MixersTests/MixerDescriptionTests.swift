@@ -7,9 +7,11 @@ import Testing
 @Suite("mixer descriptions and their errors")
 struct MixerDescriptionTests {
     @Test func roundTripsThroughJSONAndFillsDefaults() throws {
-        let description = MixerDescription(kind: .performer, features: 64, seed: 9, scale: 0.5, causal: true, redraw: true)
-        let decoded = try JSONDecoder().decode(MixerDescription.self, from: JSONEncoder().encode(description))
-        #expect(decoded == description)
+        for description in [MixerDescription(kind: .performer, features: 64, seed: 9, scale: 0.5, causal: true, redraw: true),
+                            MixerDescription(kind: .polynomial, degree: 3, bound: 1.5)] {
+            let decoded = try JSONDecoder().decode(MixerDescription.self, from: JSONEncoder().encode(description))
+            #expect(decoded == description)
+        }
         let minimal = try JSONDecoder().decode(MixerDescription.self, from: Data(#"{"kind": "nystrom"}"#.utf8))
         #expect(minimal == MixerDescription(kind: .nystrom))
         #expect(minimal.landmarkCount == 64 && !minimal.causal && minimal.seed == 0)
@@ -24,6 +26,7 @@ struct MixerDescriptionTests {
         (MixerDescription(kind: .window, window: -2, causal: true), .invalidParameter("window must be in 1…2147483647, got -2")),
         (MixerDescription(kind: .performer, features: 1 << 40), .invalidParameter("features must be in 1…65536, got 1099511627776")),
         (MixerDescription(kind: .polynomial, degree: 17), .invalidParameter("degree must be in 1…16, got 17")),
+        (MixerDescription(kind: .polynomial, bound: -1), .invalidParameter("bound must be a finite number ≥ 0, got -1.0")),
         (MixerDescription(kind: .window, causal: true), .invalidParameter("window needs a width (window ≥ 1)")),
         (MixerDescription(kind: .linformer, causal: true),
          .unsupportedMasking("linformer is not causal: it mixes the whole sequence at once; drop causal")),

@@ -14,15 +14,9 @@ func basedReference(_ q: [[Double]], _ k: [[Double]], _ v: [[Double]], scale: Do
     }
 }
 
-/// Alman–Song polynomial method with exp's degree-g Taylor polynomial: κ(q, k) = Σ_{t ≤ g} (s·q·k)^t / t!.
-func polynomialReference(_ q: [[Double]], _ k: [[Double]], _ v: [[Double]], degree: Int, scale: Double, causal: Bool) -> [[Double]] {
-    kernelReference(q, k, v, causal: causal, epsilon: 0) { a, b in
-        let x = scale * dot(a, b)
-        var (term, sum) = (1.0, 1.0)
-        for t in stride(from: 1, through: degree, by: 1) {
-            term *= x / Double(t)
-            sum += term
-        }
-        return sum
-    }
+/// Alman–Song polynomial method: κ(q, k) = P(s·q·k) with P = Σ_t c_t·x^t the `ExpPolynomial`, ε = 0.
+func polynomialReference(
+    _ q: [[Double]], _ k: [[Double]], _ v: [[Double]], polynomial: ExpPolynomial, scale: Double, causal: Bool
+) -> [[Double]] {
+    kernelReference(q, k, v, causal: causal, epsilon: 0) { a, b in polynomial(scale * dot(a, b)) }
 }

@@ -14,9 +14,9 @@ public enum MixerReference {
         try descriptor.validate()
         let shape = try MixerShape(queries: queries.shape, keys: keys.shape, values: values.shape)
         let (n, d) = (shape.length, shape.headDimension)
-        let head = try headFunction(descriptor, shape)
-        var output = Tensor<Double>(zeros: queries.shape)
         let (q, k, v) = (queries.elements, keys.elements, values.elements)
+        let head = try headFunction(descriptor, shape, largestEntry: (q + k).reduce(0) { max($0, abs($1)) })
+        var output = Tensor<Double>(zeros: queries.shape)
         for g in 0..<shape.flatHeads {
             func rows(_ x: [Double]) -> [[Double]] {
                 (0..<n).map { i in Array(x[(g * n + i) * d ..< (g * n + i + 1) * d]) }
@@ -31,7 +31,8 @@ public enum MixerReference {
 
     typealias Head = (_ q: [[Double]], _ k: [[Double]], _ v: [[Double]], _ head: Int) -> [[Double]]
 
-    static func headFunction(_ m: MixerDescription, _ shape: MixerShape) throws -> Head {
+    /// The formula of one head; `largestEntry` (max |entry| of Q and K) is the polynomial's default bound.
+    static func headFunction(_ m: MixerDescription, _ shape: MixerShape, largestEntry: Double) throws -> Head {
         let d = shape.headDimension
         let scale = Double(m.scale(headDimension: d))
         switch m.kind {
@@ -43,8 +44,11 @@ public enum MixerReference {
         case .based:
             return { q, k, v, _ in basedReference(q, k, v, scale: scale, causal: m.causal) }
         case .polynomial:
-            _ = try PolynomialFeatureMap(degree: m.polynomialDegree).width(headDimension: d)
-            return { q, k, v, _ in polynomialReference(q, k, v, degree: m.polynomialDegree, scale: scale, causal: m.causal) }
+            _ = try PolynomialFeatureMap.checkedWidth(degree: m.polynomialDegree, headDimension: d)
+            let bound = m.bound.map(Double.init) ?? largestEntry
+            let polynomial = ExpPolynomial(
+                degree: m.polynomialDegree, radius: ExpPolynomial.radius(bound: bound, scale: scale, headDimension: d))
+            return { q, k, v, _ in polynomialReference(q, k, v, polynomial: polynomial, scale: scale, causal: m.causal) }
         case .performer:
             let w = PerformerFeatures.draw(features: m.featureCount, headDimension: d, seed: m.seed, stream: 0)
             return { q, k, v, _ in performerReference(q, k, v, projection: w, scale: scale, causal: m.causal) }
@@ -64,7 +68,8 @@ public enum MixerReference {
 
 func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 
-/// o_i = Σ_{j visible} κ(q_i, k_j)·v_j / (Σ_{j visible} κ(q_i, k_j) + ε), the normalised kernel form.
+/// o_i = Σ_{j visible} κ(q_i, k_j)·v_j / (Σ_{j visible} κ(q_i, k_j) + ε), the normalised kernel form; a row
+/// whose denominator is ≤ 0 (possible only for a polynomial κ that dips below 0) outputs zeros.
 func kernelReference(
     _ q: [[Double]], _ k: [[Double]], _ v: [[Double]], causal: Bool, epsilon: Double,
     kernel: ([Double], [Double]) -> Double
@@ -76,6 +81,6 @@ func kernelReference(
             denominator += weight
             for a in numerator.indices { numerator[a] += weight * v[j][a] }
         }
-        return numerator.map { $0 / denominator }
+        return numerator.map { denominator > 0 ? $0 / denominator : 0 }
     }
 }
