@@ -131,7 +131,7 @@ let package = Package(
             name: "Training", dependencies: ["Kernels", "Attention", "Models", "Formats"], swiftSettings: kernelSettings),
         .target(
             name: "Experiments",
-            dependencies: ["Kernels", "Attention", "Models", "Hardness", "Training", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Kernels", "Attention", "Models", "Hardness", "Mixers", "Training", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
         .executableTarget(
             name: "attnlab",

@@ -16,7 +16,7 @@ struct ExperimentCommand: ParsableCommand {
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
-            ExperimentUnknownCommand.self,
+            ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
 }

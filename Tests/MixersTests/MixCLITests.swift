@@ -78,6 +78,20 @@ struct MixCLITests {
         }
         #expect(object?["state_bytes"] as? Int == 16 * 16 * 4)
     }
+
+    @Test func benchMixerTimesTheMambaBlock() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runAttnlab(["bench", "mixer", "--mixer", "mamba", "--seq", "33", "--width", "16", "--backward",
+                                  "--repeat", "1", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+        #expect((object?["backward_seconds"] as? Double ?? 0) > 0)
+        #expect(object?["width"] as? Int == 16 && object?["heads"] == nil)
+        // d_inner · (d_state + d_conv − 1) floats: 32 · (16 + 3) · 4 bytes.
+        #expect(object?["state_bytes"] as? Int == 32 * 19 * 4)
+        let bad = try runAttnlab(["bench", "mixer", "--mixer", "mamba", "--seq", "8", "--width", "0"])
+        #expect(bad.status != 0 && bad.standardError.contains("--width"), "\(bad.standardError)")
+    }
 }
 
 struct ProcessResult {
