@@ -150,7 +150,7 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Training", "Kernels", "Formats"], swiftSettings: kernelSettings),
         .testTarget(
             name: "ExperimentsTests",
-            dependencies: ["Experiments", "Kernels", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Experiments", "Kernels", "Mixers", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: kernelSettings),
     ]
 )

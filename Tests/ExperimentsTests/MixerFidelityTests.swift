@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Mixers
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 private let machine = MachineDescription(cpuModel: "test", cores: 2, peakGFLOPS: nil, operatingSystem: "test")
 private let oneCall = MeasurementSettings(timing: TimingPolicy(warmup: 0, minRepeats: 1, maxRepeats: 1), threads: 1)
 
-/// N = 16, 32; H = 1, D = 16; two budgets per mixer: 2 inputs × 2 N × 13 points.
+/// N = 16, 32; H = 1, D = 16; two budgets per budgeted mixer: 2 inputs × 2 N × 12 points.
 private func tiny() -> MixerFidelityConfiguration {
     MixerFidelityConfiguration(lengths: [16, 32], heads: 1, headDimension: 16, windows: [2, 4], performerFeatures: [8, 32],
                                linformerFeatures: [4, 8], degrees: [2], landmarks: [4, 8], referenceRows: 8,
@@ -21,10 +22,10 @@ struct MixerFidelityTests {
         defer { directory.remove() }
         let store = try ResultsStore.open(path: directory.path("fidelity.sqlite"))
         let experiment = try MixerFidelityExperiment(configuration: tiny())
-        #expect(experiment.points.count == 2 * 2 * 13)
+        #expect(experiment.points.count == 2 * 2 * 12)
         let runner = SweepRunner(store: store, machine: machine)
         let first = try runner.run(experiment)
-        #expect(first.measuredPoints == 52 && first.storedPoints == 52)
+        #expect(first.measuredPoints == 48 && first.storedPoints == 48)
         let results = try experiment.results(from: store.measurements(experiment: MixerFidelityExperiment.name))
         let exact = results.filter { $0.point.mixer == .exact }.compactMap { $0.values.metrics["relativeError"] }
         #expect(exact.count == 4 && exact.allSatisfy { $0 < 1e-5 })
@@ -35,7 +36,7 @@ struct MixerFidelityTests {
         #expect(claims.count == 2 + 7 + 1)
         #expect(claims[0].verdict == .supported && claims[1].verdict == .supported)
         #expect(first.analysis.plots.count == 5)
-        #expect(try runner.run(experiment).resumedPoints == 52)
+        #expect(try runner.run(experiment).resumedPoints == 48)
     }
 
     @Test func retrievalQueriesPickTheirFarKey() {
