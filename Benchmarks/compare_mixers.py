@@ -17,7 +17,7 @@ import itertools
 import math
 import os
 
-from benchcommon import attnlab_binary, attnlab_json, median_seconds
+from benchcommon import ISAS, attnlab_json, median_seconds
 
 # (mixer, causal, extra attnlab options)
 CASES = [
@@ -172,7 +172,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (attnlab uses all cores)")
     args = parser.parse_args()
-    binary = attnlab_binary(args.attnlab)
+    binary = ISAS["native"].attnlab_binary(args.attnlab)
     chosen = set(args.mixers.split(",")) if args.mixers else None
     shape = (1, args.heads, args.seq, args.head_dim)
     print(f"N = {args.seq}, H = {args.heads}, D = {args.head_dim}, fp32; times in ms; ratio = PyTorch / attnlab")

@@ -79,6 +79,57 @@ struct MixCLITests {
         }
         #expect(object?["state_bytes"] as? Int == 16 * 16 * 4)
     }
+
+    @Test func mixRunsTheMambaBlockSeededOrFromWeights() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let x = Tensor<Float>.normal([2, 7, 16], seed: 5)
+        try NumpyFile.write(NDArray(shape: x.shape, floats: x.elements), to: URL(fileURLWithPath: path("x.npy")), overwrite: true)
+        let seeded = try MambaMixer(MambaConfiguration(modelWidth: 16, seed: 3))
+        let run = try runAttnlab(["mix", "--mixer", "mamba", "--input", path("x.npy"), "--seed", "3", "--output", path("y.npy")])
+        #expect(run.status == 0, "\(run.standardError)")
+        let written = try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("y.npy")))
+        let expected = try seeded.forward(x).output.elements
+        #expect(written.shape == [2, 7, 16] && written.floats() == expected)
+
+        // Weights of another seed, the convolution stored [E, 1, K] as PyTorch does.
+        let other = try MambaMixer(MambaConfiguration(modelWidth: 16, seed: 9))
+        var file = SafeTensors()
+        for p in MambaParameter.allCases {
+            let tensor = other.parameters[p]
+            let shape = p == .convolutionWeight ? [tensor.shape[0], 1, tensor.shape[1]] : tensor.shape
+            file[p.rawValue] = NDArray(shape: shape, floats: tensor.elements)
+        }
+        try SafeTensorsFile.write(file, to: URL(fileURLWithPath: path("w.safetensors")))
+        let fromWeights = try runAttnlab(["mix", "--mixer", "mamba", "--input", path("x.npy"), "--weights", path("w.safetensors"),
+                                          "--output", path("z.npy")])
+        #expect(fromWeights.status == 0, "\(fromWeights.standardError)")
+        let z = try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("z.npy")))
+        let expectedFromWeights = try other.forward(x).output.elements
+        #expect(z.floats() == expectedFromWeights)
+
+        file["A_log"] = NDArray(shape: [3], floats: [0, 0, 0])
+        try SafeTensorsFile.write(file, to: URL(fileURLWithPath: path("bad.safetensors")), overwrite: true)
+        let bad = try runAttnlab(["mix", "--mixer", "mamba", "--input", path("x.npy"), "--weights", path("bad.safetensors"),
+                                  "--output", path("bad.npy")])
+        #expect(bad.status != 0 && bad.standardError.contains("A_log"), "\(bad.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: path("bad.npy")))
+        let mixed = try runAttnlab(["mix", "--mixer", "mamba", "--queries", path("x.npy"), "--output", path("q.npy")])
+        #expect(mixed.status != 0 && mixed.standardError.contains("--input"), "\(mixed.standardError)")
+    }
+
+    @Test func benchMixerTimesTheMambaBlock() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runAttnlab(["bench", "mixer", "--mixer", "mamba", "--seq", "33", "--width", "16", "--backward",
+                                  "--repeat", "1", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+        #expect((object?["backward_seconds"] as? Double ?? 0) > 0)
+        #expect(object?["width"] as? Int == 16 && object?["heads"] == nil)
+        // d_inner · (d_state + d_conv − 1) floats: 32 · (16 + 3) · 4 bytes.
+        #expect(object?["state_bytes"] as? Int == 32 * 19 * 4)
+        let bad = try runAttnlab(["bench", "mixer", "--mixer", "mamba", "--seq", "8", "--width", "0"])
+        #expect(bad.status != 0 && bad.standardError.contains("--width"), "\(bad.standardError)")
+    }
 }
 
 struct ProcessResult {

@@ -20,6 +20,9 @@ struct ReadingCommand: CustomStringConvertible, Sendable {
         ReadingCommand(name: "mix --keys") { f, input, output in
             ["mix", "--mixer", "performer", "--queries", f.queries, "--keys", input, "--values", f.values, "--output", output]
         },
+        ReadingCommand(name: "mix --mixer mamba --input") { _, input, output in
+            ["mix", "--mixer", "mamba", "--input", input, "--output", output]
+        },
         ReadingCommand(name: "hardness solve") { _, input, _ in ["hardness", "solve", "ov", "--a", input, "--check"] },
         ReadingCommand(name: "results export") { _, input, output in
             ["results", "export", "--db", input, "--format", "json", "--output", output]
