@@ -12,6 +12,10 @@ import Kernels
 /// without atomics). FLOPs: 2.5× the forward pass. Extra memory: ≈ 4 packed copies of a query
 /// chunk and one dQ chunk per thread, independent of N_kv.
 ///
+/// MoDA depth slots need nothing else from the sequence part: L and O of the forward already cover them,
+/// so P and δ are the same; after each chunk's dQ is summed, `BackwardDepthSlots` adds the slots' share
+/// and writes the slot gradients `depth.gradients` (`[B·H_q, N_q, S, D]`).
+///
 /// Pointers are row-major with the shapes of `flashAttentionForward`; `logSumExp` is its output.
 /// Gradients are written, not accumulated.
 func flashAttentionBackward(
@@ -19,13 +23,17 @@ func flashAttentionBackward(
     queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
     output: UnsafePointer<Float>, logSumExp: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
     gradQueries: UnsafeMutablePointer<Float>, gradKeys: UnsafeMutablePointer<Float>,
-    gradValues: UnsafeMutablePointer<Float>, threads: Int
+    gradValues: UnsafeMutablePointer<Float>,
+    depth: (slots: DepthPointers<UnsafePointer<Float>>, gradients: DepthPointers<UnsafeMutablePointer<Float>>)? = nil,
+    threads: Int
 ) {
     let d = shape.headDimension, nq = shape.queryLength, nkv = shape.keyLength
     let workers = max(1, threads)
     let chunkLength = min(roundUp(nq, BackwardTile.queries), BackwardTile.chunk)
     let chunk = PackedQueryChunk(length: chunkLength, headDimension: d)
-    let scratch = (0..<workers).map { _ in BackwardScratch(headDimension: d, chunkLength: chunkLength) }
+    let scratch = (0..<workers).map {
+        _ in BackwardScratch(headDimension: d, chunkLength: chunkLength, depthSlots: depth?.slots.slots ?? 0)
+    }
     defer { chunk.free(); scratch.forEach { $0.free() } }
     gradKeys.initialize(repeating: 0, count: shape.batch * shape.keyValueHeads * nkv * d)
     gradValues.initialize(repeating: 0, count: shape.batch * shape.keyValueHeads * nkv * d)
@@ -52,6 +60,12 @@ func flashAttentionBackward(
                 }
                 sumQueryGradients(scratch: Array(context.value.0.prefix(used)), into: context.value.6 + headOffset,
                                   start: chunkStart, count: chunkCount, headDimension: d, scale: scale, threads: threads)
+                if let depth {
+                    BackwardDepthSlots(shape: shape, scale: scale, head: head, slots: depth.slots, gradients: depth.gradients)
+                        .run(chunk: chunk, start: chunkStart, count: chunkCount, queries: queries + headOffset,
+                             gradOutput: gradOutput + headOffset, gradQueries: context.value.6 + headOffset,
+                             scores: context.value.0.map(\.depthScores), threads: threads)
+                }
             }
         }
     }
@@ -178,8 +192,10 @@ struct BackwardScratch {
     let gradKeyColumns, gradValueColumns: UnsafeMutablePointer<Float>
     /// This thread's share of dQ for the chunk, `[chunk, D_NR]` (D rounded up to NR), zero between chunks.
     let gradQueries: UnsafeMutablePointer<Float>
+    /// One query's depth-slot scores, S rounded up to whole vectors.
+    let depthScores: UnsafeMutablePointer<Float>
 
-    init(headDimension d: Int, chunkLength: Int) {
+    init(headDimension d: Int, chunkLength: Int, depthSlots: Int) {
         let lanes = BackwardTile.keys, d6 = roundUp(d, FlashTile.rows), dNR = roundUp(d, FlashTile.columns)
         keyColumns = AlignedBuffer(count: d * lanes).pointer
         valueColumns = AlignedBuffer(count: d * lanes).pointer
@@ -191,11 +207,12 @@ struct BackwardScratch {
         gradValueColumns = AlignedBuffer(count: d6 * lanes).pointer
         gradQueries = AlignedBuffer(count: chunkLength * dNR).pointer
         gradQueries.initialize(repeating: 0, count: chunkLength * dNR)
+        depthScores = AlignedBuffer(count: max(1, DepthSlotMath.paddedCount(depthSlots))).pointer
     }
 
     func free() {
         for buffer in [keyColumns, valueColumns, keyRows, probabilities, gradScores, gradScoreRows,
-                       gradKeyColumns, gradValueColumns, gradQueries] {
+                       gradKeyColumns, gradValueColumns, gradQueries, depthScores] {
             buffer.deallocate()
         }
     }

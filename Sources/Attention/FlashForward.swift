@@ -10,11 +10,17 @@ import Kernels
 /// Oᵀ += V_blkᵀ·Pᵀ with P read straight from the score tile. Extra memory: the packed K/V (≈ 2·N_kv·D per
 /// key/value head) and ≤ 40 KiB per thread. FLOPs 4·N_q·N_kv·D per head (causal about half).
 ///
+/// With MoDA depth slots (`depth`, `[B·H_q, N_q, S, D]`), each query's S slot scores are the last step
+/// of the same online softmax (`mergeDepthSlots`), after its visible sequence keys: +4·S·D FLOPs and
+/// 2·S·D floats read per query, no N_q × (N_kv + S) scores.
+///
 /// Pointers are row-major: `queries`/`output` `[B·H_q, N_q, D]`, `keys`/`values` `[B·H_kv, N_kv, D]`,
-/// `logSumExp` `[B·H_q, N_q]` (natural log of Σ_j exp(s_ij); −∞ for a query that sees no key).
+/// `logSumExp` `[B·H_q, N_q]` (natural log of Σ_j exp(s_ij) over sequence keys and depth slots; −∞ for a
+/// query that sees no key).
 func flashAttentionForward(
     shape: AttentionShape, mask: AttentionMask, scale: Float,
     queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+    depth: DepthPointers<UnsafePointer<Float>>? = nil,
     output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>, threads: Int
 ) {
     let d = shape.headDimension, nq = shape.queryLength, nkv = shape.keyLength
@@ -31,7 +37,7 @@ func flashAttentionForward(
 
     let queryBlocks = (nq + FlashTile.columns - 1) / FlashTile.columns
     let heads = shape.batch * shape.queryHeads
-    let scratch = (0..<max(1, threads)).map { _ in ForwardScratch(headDimension: d) }
+    let scratch = (0..<max(1, threads)).map { _ in ForwardScratch(headDimension: d, depthSlots: depth?.slots ?? 0) }
     defer { scratch.forEach { $0.free() } }
     let additive = mask.additive
     additive.withUnsafeBufferPointerIfPresent { maskTable in
@@ -41,7 +47,7 @@ func flashAttentionForward(
             let kvHead = shape.keyValueHead(of: head)
             let (queries, _, _, output, logSumExp) = io.value
             let step = ForwardBlock(
-                shape: shape, mask: mask, maskTable: context.value.1, scale: scale,
+                shape: shape, mask: mask, maskTable: context.value.1, scale: scale, head: head, depth: depth,
                 queryStart: block * FlashTile.columns, scratch: context.value.0[worker],
                 keyRows: packed.keyRows + kvHead * packed.keyStride,
                 valueColumns: packed.valueColumns + kvHead * packed.valueStride)
@@ -52,22 +58,24 @@ func flashAttentionForward(
 }
 
 /// Per-thread buffers of the forward pass: packed queries [D, NR], score tile [96, NR], output
-/// accumulator Oᵀ [D₆, NR].
+/// accumulator Oᵀ [D₆, NR], and for depth slots one query's slot scores [S, padded] and output row [D].
 struct ForwardScratch {
     let queries: UnsafeMutablePointer<Float>
     let scores: UnsafeMutablePointer<Float>
     let accumulator: UnsafeMutablePointer<Float>
+    let depthScores: UnsafeMutablePointer<Float>
+    let depthOutput: UnsafeMutablePointer<Float>
 
-    init(headDimension d: Int) {
+    init(headDimension d: Int, depthSlots: Int) {
         queries = AlignedBuffer(count: d * FlashTile.columns).pointer
         scores = AlignedBuffer(count: FlashTile.keys * FlashTile.columns).pointer
         accumulator = AlignedBuffer(count: roundUp(d, FlashTile.rows) * FlashTile.columns).pointer
+        depthScores = AlignedBuffer(count: max(1, DepthSlotMath.paddedCount(depthSlots))).pointer
+        depthOutput = AlignedBuffer(count: d).pointer
     }
 
     func free() {
-        queries.deallocate()
-        scores.deallocate()
-        accumulator.deallocate()
+        for buffer in [queries, scores, accumulator, depthScores, depthOutput] { buffer.deallocate() }
     }
 }
 
@@ -77,6 +85,9 @@ struct ForwardBlock {
     let mask: AttentionMask
     let maskTable: UnsafeBufferPointer<Float>?
     let scale: Float
+    /// The flattened query head (selects its depth slots).
+    let head: Int
+    let depth: DepthPointers<UnsafePointer<Float>>?
     let queryStart: Int
     let scratch: ForwardScratch
     let keyRows: UnsafeMutablePointer<Float>
@@ -120,7 +131,7 @@ struct ForwardBlock {
                 }
             }
         }
-        writeOutput(queryCount: queryCount, runningMax: runningMax, runningSum: runningSum,
+        writeOutput(queryCount: queryCount, runningMax: runningMax, runningSum: runningSum, queries: queries,
                     output: output + queryStart * d, logSumExp: logSumExp + queryStart)
     }
 
@@ -177,22 +188,54 @@ struct ForwardBlock {
     }
 
     /// O[q, c] = Oᵀ[c, q] / l_q and logsumexp_q = m_q + ln l_q; zeros and −∞ for queries that saw no key.
+    /// With depth slots each query first takes its slot scores into m, l and its output row.
     private func writeOutput(
-        queryCount: Int, runningMax: TileRow, runningSum: TileRow,
+        queryCount: Int, runningMax: TileRow, runningSum: TileRow, queries: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>
     ) {
         let d = shape.headDimension, lanes = FlashTile.columns
         withUnsafeBytes(of: runningMax) { maxima in
             withUnsafeBytes(of: runningSum) { sums in
                 for q in 0..<queryCount {
-                    let l = sums.load(fromByteOffset: q * 4, as: Float.self)
-                    let m = maxima.load(fromByteOffset: q * 4, as: Float.self)
+                    var l = sums.load(fromByteOffset: q * 4, as: Float.self)
+                    var m = maxima.load(fromByteOffset: q * 4, as: Float.self)
+                    var sequenceFactor: Float = 1
+                    if let depth {
+                        (m, l, sequenceFactor) = mergeDepthSlots(depth, query: queryStart + q, queries: queries,
+                                                                 runningMax: m, runningSum: l)
+                    }
                     let inverse: Float = l > 0 ? 1 / l : 0
-                    for c in 0..<d { output[q * d + c] = scratch.accumulator[c * lanes + q] * inverse }
+                    let weight = sequenceFactor * inverse
+                    for c in 0..<d { output[q * d + c] = scratch.accumulator[c * lanes + q] * weight }
+                    if depth != nil {
+                        for c in 0..<d { output[q * d + c] = multiplyAdd(scratch.depthOutput[c], inverse, output[q * d + c]) }
+                    }
                     logSumExp[q] = l > 0 ? m + Foundation.log(l) : (l.isNaN ? .nan : -.infinity)
                 }
             }
         }
+    }
+
+    /// The last online-softmax step of one query: its S depth-slot scores. Returns the new running max
+    /// and sum and the factor exp(m_old − m_new) for the sequence accumulator; leaves Σ_s p_s·V_depth[s]
+    /// (unnormalised, at the new max) in `scratch.depthOutput`.
+    @inline(__always)
+    private func mergeDepthSlots(
+        _ depth: DepthPointers<UnsafePointer<Float>>, query: Int, queries: UnsafePointer<Float>,
+        runningMax: Float, runningSum: Float
+    ) -> (max: Float, sum: Float, sequenceFactor: Float) {
+        let d = shape.headDimension, slots = depth.slots
+        let offset = shape.depthOffset(head: head, query: query, slots: slots)
+        DepthSlotMath.scores(query: queries + query * d, keys: depth.keys + offset, slots: slots, headDimension: d,
+                             scale: scale, into: scratch.depthScores)
+        let slotMax = maximum(scratch.depthScores, count: slots)
+        let newMax = runningMax > slotMax ? runningMax : slotMax  // NaN in the slots stays NaN
+        let factor: Float = runningMax == -.infinity ? 0 : Foundation.exp(runningMax - newMax)
+        let slotSum = DepthSlotMath.exponentiate(scratch.depthScores, slots: slots, reference: newMax)
+        scratch.depthOutput.initialize(repeating: 0, count: d)
+        DepthSlotMath.addWeightedRows(weights: scratch.depthScores, rows: depth.values + offset, slots: slots,
+                                      headDimension: d, into: scratch.depthOutput)
+        return (newMax, multiplyAdd(runningSum, factor, slotSum), factor)
     }
 }
 

@@ -16,6 +16,8 @@ struct BenchAttentionCommand: ParsableCommand {
     @Option(help: "Batch size B.") var batch: Int = 1
     @Flag(help: "Causal mask.") var causal = false
     @Flag(help: "Also time the backward pass.") var backward = false
+    @Option(help: "Also time the same call with S random MoDA depth slots per query (1…1024), alternating with the plain one.")
+    var depthSlots: Int?
     @Option(help: "Threads (default: all cores).") var threads: Int = Parallelism.defaultThreads
     @Option(help: "Timed repetitions; the median is reported.") var `repeat`: Int = 5
     @Flag(help: "Print JSON instead of text.") var json = false
@@ -30,9 +32,12 @@ struct BenchAttentionCommand: ParsableCommand {
         }
         try OptionLimits.check(threads, in: OptionLimits.threads, option: "--threads")
         try OptionLimits.check(`repeat`, in: OptionLimits.repeats, option: "--repeat")
+        if let depthSlots { try OptionLimits.check(depthSlots, in: 1...1024, option: "--depth-slots") }
         let queries = [batch, heads, seq, headDim], keys = [batch, kvHeads ?? heads, kvSeq ?? seq, headDim]
-        try OptionLimits.checkElements([queries, keys, keys, queries] + (backward ? [queries, queries, keys, keys] : []),
-                                       describing: "the queries, keys, values and outputs")
+        let depth = depthSlots.map { [batch, heads, seq, $0, headDim] }
+        let depthTensors = depth.map { [$0, $0] + (backward ? [$0, $0] : []) } ?? []
+        try OptionLimits.checkElements([queries, keys, keys, queries] + (backward ? [queries, queries, keys, keys] : [])
+                                       + depthTensors, describing: "the queries, keys, values, depth slots and outputs")
     }
 
     func run() throws {
@@ -59,11 +64,15 @@ struct BenchAttentionCommand: ParsableCommand {
         let flops = shape.forwardFLOPs(causal: causal)
         let seconds = median(forwardTimes)
         let peak = MachinePeak.measured(threads: threads)
+        let depth = try depthSlots.map {
+            try DepthOverhead.measure(slots: $0, queries: q, keys: k, values: v, mask: mask, backward: backward,
+                                      repeat: `repeat`, threads: threads)
+        }
         let result = AttentionBenchResult(
             batch: batch, heads: heads, kvHeads: g, seq: seq, kvSeq: m, headDim: headDim, causal: causal, threads: threads,
             seconds: seconds, gflops: flops / seconds / 1e9, peakGFLOPS: peak,
             backwardSeconds: backwardSeconds, backwardGFLOPS: backwardSeconds.map { 2.5 * flops / $0 / 1e9 },
-            maxRSSBytes: peakResidentBytes())
+            depth: depth, maxRSSBytes: peakResidentBytes())
         if json {
             print(try JSONOutput.string(result))
         } else {
@@ -75,8 +84,21 @@ struct BenchAttentionCommand: ParsableCommand {
                     + "forward+backward = \(format((seconds + backwardSeconds) / seconds, digits: 2))× forward"
             }
             print(line + "; peak RSS \(format(Double(result.maxRSSBytes) / 1_048_576, digits: 1)) MiB")
+            if let depth { print(depthLine(depth)) }
         }
     }
+}
+
+/// The text line of `--depth-slots`: median times of the alternating rounds and the overheads.
+private func depthLine(_ depth: DepthOverhead) -> String {
+    func percent(_ x: Double) -> String { (x >= 0 ? "+" : "") + format(100 * x, digits: 1) + "%" }
+    var line = "depth slots S=\(depth.slots) (alternating with plain): forward \(format(depth.depthSeconds * 1e3, digits: 2)) ms "
+        + "vs \(format(depth.plainSeconds * 1e3, digits: 2)) ms (\(percent(depth.forwardOverhead)))"
+    if let plain = depth.plainBackwardSeconds, let withSlots = depth.depthBackwardSeconds,
+       let overhead = depth.backwardOverhead {
+        line += "; backward \(format(withSlots * 1e3, digits: 2)) ms vs \(format(plain * 1e3, digits: 2)) ms (\(percent(overhead)))"
+    }
+    return line
 }
 
 struct AttentionBenchResult: Codable {
@@ -85,12 +107,14 @@ struct AttentionBenchResult: Codable {
     let threads: Int
     let seconds, gflops, peakGFLOPS: Double
     let backwardSeconds, backwardGFLOPS: Double?
+    let depth: DepthOverhead?
     let maxRSSBytes: Int
 
     enum CodingKeys: String, CodingKey {
         case batch, heads, seq, causal, threads, seconds, gflops
         case kvHeads = "kv_heads", kvSeq = "kv_seq", headDim = "head_dim", peakGFLOPS = "peak_gflops"
         case backwardSeconds = "backward_seconds", backwardGFLOPS = "backward_gflops", maxRSSBytes = "max_rss_bytes"
+        case depth = "depth_slots"
     }
 }
 

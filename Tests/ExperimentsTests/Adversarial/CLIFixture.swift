@@ -9,6 +9,8 @@ struct CLIFixture {
     let directory: TemporaryDirectory
     /// Attention arrays `[1, 2, 8, 4]` (queries, keys, values, gradient of the output).
     let queries, keys, values, gradOutput: String
+    /// MoDA depth slots for those queries, `[1, 2, 8, 3, 4]` (keys and values).
+    let depthKeys, depthValues: String
     /// A 0/1 matrix `[4, 6]` for `hardness solve ov`.
     let setA: String
     /// A results file holding five measured points of an experiment named "probe".
@@ -23,6 +25,11 @@ struct CLIFixture {
         gradOutput = directory.path("do.npy")
         for (index, path) in [queries, keys, values, gradOutput].enumerated() {
             try writeNpy(path, shape: shape, values: (0..<count).map { Float(($0 * 7 + index * 3) % 11) / 11 - 0.5 })
+        }
+        depthKeys = directory.path("depth-k.npy")
+        depthValues = directory.path("depth-v.npy")
+        for (index, path) in [depthKeys, depthValues].enumerated() {
+            try writeNpy(path, shape: [1, 2, 8, 3, 4], values: (0..<192).map { Float(($0 * 5 + index) % 13) / 13 - 0.5 })
         }
         setA = directory.path("a.npy")
         try writeNpy(setA, shape: [4, 6], values: (0..<24).map { Float(($0 * 5) % 3 == 0 ? 1 : 0) })

@@ -17,6 +17,10 @@ struct ReadingCommand: CustomStringConvertible, Sendable {
              "--grad-output", input, "--grad-queries", output + ".dq", "--grad-keys", output + ".dk",
              "--grad-values", output + ".dv"]
         },
+        ReadingCommand(name: "attention --depth-keys") { f, input, output in
+            ["attention", "--queries", f.queries, "--keys", f.keys, "--values", f.values, "--output", output,
+             "--depth-keys", input, "--depth-values", f.depthValues]
+        },
         ReadingCommand(name: "mix --keys") { f, input, output in
             ["mix", "--mixer", "performer", "--queries", f.queries, "--keys", input, "--values", f.values, "--output", output]
         },

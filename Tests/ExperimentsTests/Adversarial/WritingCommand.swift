@@ -15,7 +15,7 @@ struct WritingCommand: CustomStringConvertible, Sendable {
 
     var description: String { name }
 
-    static let all: [WritingCommand] = [attention, attentionGradients, mix, hardnessGenerate, resultsExport]
+    static let all: [WritingCommand] = [attention, attentionGradients, attentionDepthGradients, mix, hardnessGenerate, resultsExport]
 
     static let attention = WritingCommand(
         name: "attention",
@@ -49,6 +49,21 @@ struct WritingCommand: CustomStringConvertible, Sendable {
              "--grad-output", f.setA, "--grad-queries", output + ".dq.npy", "--grad-keys", output + ".dk.npy",
              "--grad-values", output]
         })
+
+    /// Depth slots in, six files out; fails on depth keys shaped like the queries (N and S disagree).
+    static let attentionDepthGradients = WritingCommand(
+        name: "attention --depth-* --grad-*",
+        arguments: { f, output in depthGradientArguments(f, output: output, depthKeys: f.depthKeys) },
+        files: { output in [".o.npy", ".dq.npy", ".dk.npy", ".dv.npy", ".ddk.npy"].map { output + $0 } + [output] },
+        inputs: [{ $0.queries }, { $0.keys }, { $0.values }, { $0.gradOutput }, { $0.depthKeys }, { $0.depthValues }],
+        failing: { f, output in depthGradientArguments(f, output: output, depthKeys: f.queries) })
+
+    private static func depthGradientArguments(_ f: CLIFixture, output: String, depthKeys: String) -> [String] {
+        ["attention", "--queries", f.queries, "--keys", f.keys, "--values", f.values, "--mask", "causal",
+         "--depth-keys", depthKeys, "--depth-values", f.depthValues, "--output", output + ".o.npy",
+         "--grad-output", f.gradOutput, "--grad-queries", output + ".dq.npy", "--grad-keys", output + ".dk.npy",
+         "--grad-values", output + ".dv.npy", "--grad-depth-keys", output + ".ddk.npy", "--grad-depth-values", output]
+    }
 
     static let hardnessGenerate = WritingCommand(
         name: "hardness generate",
