@@ -10,7 +10,7 @@ extension MixerChoice {
         case .exact: return 2 * n * h * d * 4
         case .window(let w): return 2 * min(w, n) * h * d * 4
         case .mamba(let s): return try MambaMixer(MambaConfiguration(modelWidth: model.width, stateSize: s)).stateBytes
-        default: return try mixerDescription(layer: 0, causal: model.causal).makeMixer().stateBytes(n: n, d: d) * h
+        default: return try mixerDescription(layer: 0, model: model).makeMixer().stateBytes(n: n, d: d) * h
         }
     }
 }

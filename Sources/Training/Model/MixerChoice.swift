@@ -24,7 +24,7 @@ public enum MixerChoice: Codable, Sendable, Equatable, CustomStringConvertible {
     case retnet
     /// Performer's positive random features (drawn once per layer from the layer index).
     case performer(features: Int)
-    /// The polynomial kernel (1 + q·k/…)^G expansion.
+    /// Alman–Song: a degree-G polynomial of exp, expanded into explicit features.
     case polynomial(degree: Int)
     /// Linformer with learned projections E, F `[K, N]` (non-causal only).
     case linformer(projected: Int)
@@ -138,19 +138,24 @@ public enum MixerChoice: Codable, Sendable, Equatable, CustomStringConvertible {
             return MambaLayer(name, configuration: MambaConfiguration(modelWidth: model.width, stateSize: s, seed: UInt64(layer)),
                               length: length, batch: batch, parameters: parameters)
         default:
-            return TokenMixerLayer(name, mixer: mixerDescription(layer: layer, causal: model.causal), width: model.width,
+            return TokenMixerLayer(name, mixer: mixerDescription(layer: layer, model: model), width: model.width,
                                    heads: model.heads, headDimension: model.headDimension, length: length, batch: batch,
                                    parameters: parameters)
         }
     }
 
     /// The `Mixers` description of a token mixer (nil for exact attention, the window and Mamba).
-    func mixerDescription(layer: Int, causal: Bool) -> MixerDescription {
+    /// The polynomial gets a fixed entry bound B = (s·D)^{−1/2}, so P approximates exp on scores in
+    /// [−1, 1] whatever the activations: a bound read from each batch would make the model a
+    /// non-smooth function of its inputs, with gradients that leave out how B moves.
+    func mixerDescription(layer: Int, model: ModelDescription) -> MixerDescription {
         guard let kind = tokenMixerKind else { preconditionFailure("\(self) has no token-mixer description") }
-        var description = MixerDescription(kind: kind, seed: UInt64(layer), causal: causal)
+        var description = MixerDescription(kind: kind, seed: UInt64(layer), causal: model.causal)
         switch self {
         case .performer(let r): description.features = r
-        case .polynomial(let g): description.degree = g
+        case .polynomial(let g):
+            description.degree = g
+            description.bound = 1 / Float(model.headDimension).squareRoot().squareRoot()  // s = 1/√D: s·D·B² = 1
         case .linformer(let k): description.features = k
         case .nystrom(let m): description.landmarks = m
         default: break
@@ -183,7 +188,7 @@ public enum MixerChoice: Codable, Sendable, Equatable, CustomStringConvertible {
         guard tokenMixerKind != nil else { return }
         do {
             let zeros = Tensor<Float>(zeros: [1, 1, model.sequenceLength, model.headDimension])
-            _ = try mixerDescription(layer: 0, causal: model.causal).makeMixer().forward(queries: zeros, keys: zeros, values: zeros)
+            _ = try mixerDescription(layer: 0, model: model).makeMixer().forward(queries: zeros, keys: zeros, values: zeros)
         } catch let error as MixerError {
             throw TrainingError.invalidOption("mixer \(description): \(error)")
         }
