@@ -66,9 +66,11 @@ struct MixerFidelityAnalysis {
     private func retrievalClaim(_ kind: MixerKind) -> ClaimResult {
         let claim = "retrieval inputs at the largest N: \(kind.rawValue) at its best budget errs by ≥ \(NumberText.short(Self.retrievalErrorFloor)) (exact: ≈ 0)"
         let prediction = Prediction.atLeast(Self.retrievalErrorFloor)
-        let candidates = results.filter { $0.point.input == .retrieval && $0.point.mixer == kind && $0.point.n == largestN }
+        let candidates = results.filter {
+            $0.point.input == .retrieval && $0.point.mixer == kind && $0.point.n == largestN && error($0).isFinite
+        }
         guard let best = candidates.min(by: { error($0) < error($1) }) else {
-            return SweepAnalysis.inconclusive(claim, prediction, note: "no \(kind.rawValue) point on retrieval inputs at the largest N")
+            return SweepAnalysis.inconclusive(claim, prediction, note: "no \(kind.rawValue) point with a finite output on retrieval inputs at the largest N")
         }
         let value = error(best)
         return ClaimResult(claim: claim, prediction: prediction, measured: value, interval: value...value,

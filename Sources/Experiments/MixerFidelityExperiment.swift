@@ -61,7 +61,7 @@ public struct MixerFidelityExperiment: Experiment {
     public func describe(_ point: FidelityPoint) -> String { "\(point.input.rawValue) \(point.label) N=\(point.n)" }
 
     /// Times the mixer's forward pass and measures its error on the sampled rows; stores `relativeError`
-    /// (and `matchWeight`, the exact softmax weight of the matching keys, for retrieval inputs).
+    /// (`nonFiniteOutput` instead when the output holds NaN or ±inf) (and `matchWeight`, the exact softmax weight of the matching keys, for retrieval inputs).
     public func measure(_ point: FidelityPoint, peakGFLOPS: Double?) throws -> MeasurementValues {
         let c = configuration
         let inputs = FidelityInputs(point.input, heads: c.heads, length: point.n, width: c.headDimension, seed: c.seed)
@@ -72,7 +72,10 @@ public struct MixerFidelityExperiment: Experiment {
         }
         let rows = FidelityInputs.sampledRows(length: point.n, count: c.referenceRows)
         let reference = inputs.reference(rows: rows, causal: !point.mixer.allowsNonCausal)
-        var metrics = ["relativeError": FidelityInputs.relativeError(output, reference: reference.output, rows: rows)]
+        let error = FidelityInputs.relativeError(output, reference: reference.output, rows: rows)
+        // A mixer whose output overflowed (e.g. the polynomial's bound read from retrieval inputs' large
+        // entries) has no error to store: it is marked and left out of fits, fronts and claims.
+        var metrics = error.isFinite ? ["relativeError": error] : ["nonFiniteOutput": 1]
         metrics["matchWeight"] = reference.matchWeight
         let flops = mixer.flops(n: point.n, d: c.headDimension) * Double(point.n * c.heads)
         return MeasurementValues(sample, flops: flops, peakGFLOPS: peakGFLOPS, metrics: metrics)

@@ -29,7 +29,12 @@ struct MixerFidelityTests {
         let results = try experiment.results(from: store.measurements(experiment: MixerFidelityExperiment.name))
         let exact = results.filter { $0.point.mixer == .exact }.compactMap { $0.values.metrics["relativeError"] }
         #expect(exact.count == 4 && exact.allSatisfy { $0 < 1e-5 })
-        #expect(results.allSatisfy { ($0.values.metrics["relativeError"] ?? -1) >= 0 })
+        // Only the polynomial on retrieval inputs may overflow (its bound comes from their large entries).
+        #expect(results.allSatisfy { result in
+            if let error = result.values.metrics["relativeError"] { return error >= 0 }
+            return result.point.mixer == .polynomial && result.point.input == .retrieval
+                && result.values.metrics["nonFiniteOutput"] == 1
+        })
         #expect(results.filter { $0.point.input == .retrieval && $0.point.mixer != .window }
             .allSatisfy { ($0.values.metrics["matchWeight"] ?? 0) > 0.9 })
         let claims = first.analysis.claims
