@@ -136,9 +136,9 @@ private struct AccumulatorTile {
 }
 
 /// The four dot products of `a` with rows `b`, `b + stride`, `b + 2·stride`, `b + 3·stride` (`count`
-/// floats each), in independent 8-lane partial sums.
+/// floats each), in independent 8-lane partial sums; each equals `vectorDot` of its row, bit for bit.
 @inline(__always)
-private func vectorDot4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, _ count: Int) -> SIMD4<Float> {
+func vectorDot4(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, _ count: Int) -> SIMD4<Float> {
     var (s0, s1, s2, s3) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
     var c = 0
     while c + 8 <= count {
