@@ -63,13 +63,15 @@ struct DecayedLinearMixer: TokenMixer {
             zipLanes(dq.baseAddress!, dq.baseAddress!, into: dq.baseAddress!, count: dq.count) { x, _ in x * MixerVector(repeating: scale) }
         }
         if gated {
-            // d log α / dk = σ(−k)/16.
+            // d log α / dk = σ(−k)/16, folded into dLogDecay, then added to dk.
+            let normalizer = MixerVector(repeating: 1 / Self.gateNormalizer)
             keys.withUnsafeBufferPointer { k in
-                dLogDecay.withUnsafeBufferPointer { dg in
+                dLogDecay.withUnsafeMutableBufferPointer { dg in
+                    zipLanes(k.baseAddress!, dg.baseAddress!, into: dg.baseAddress!, count: dg.count) { k, dg in
+                        dg * vectorSigmoid(-k) * normalizer
+                    }
                     dk.withUnsafeMutableBufferPointer { dk in
-                        for i in 0..<dk.count {
-                            dk[i] += dg[i] / (1 + Foundation.exp(k[i])) / Self.gateNormalizer
-                        }
+                        zipLanes(dg.baseAddress!, dk.baseAddress!, into: dk.baseAddress!, count: dk.count) { $0 + $1 }
                     }
                 }
             }
@@ -99,11 +101,12 @@ struct DecayedLinearMixer: TokenMixer {
             }
             return result
         }
+        // log σ(k) = −softplus(−k), vectorised (a scalar log1p per element cost GLA a third of its step).
+        let normalizer = MixerVector(repeating: -1 / Self.gateNormalizer)
         keys.withUnsafeBufferPointer { k in
             result.withUnsafeMutableBufferPointer { out in
-                for i in 0..<out.count {
-                    let x = k[i]
-                    out[i] = (min(x, 0) - Foundation.log1p(Foundation.exp(-abs(x)))) / Self.gateNormalizer
+                zipLanes(k.baseAddress!, k.baseAddress!, into: out.baseAddress!, count: out.count) { k, _ in
+                    vectorSoftplus(-k) * normalizer
                 }
             }
         }

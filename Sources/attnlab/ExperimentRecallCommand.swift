@@ -9,7 +9,7 @@ struct ExperimentRecallCommand: ParsableCommand {
         discussion: """
             Trains one 2-layer model per (N, kv, width, mixer, learning rate) with --threads threads; the timing \
             options are not used. The default (N = 64, kv = 4, width 32; exact, linear, window:16, gla, mamba; \
-            3 learning rates; 200 steps each) is sized for 20 minutes on 2 cores; --full runs the issue's grid \
+            3 learning rates; 600 steps of batch 64 each) is sized for 20 minutes on 2 cores (release build); --full runs the issue's grid \
             ((64, 4), (128, 8), (256, 16) at widths 32, 64, 128), best split with --shard.
             """)
 

@@ -50,10 +50,11 @@ struct ShortSequenceAttention {
                     let q = projected + (b * n + i) * stride + head * d
                     let row = p + i * n, keys = visible(i)
                     row.update(repeating: 0, count: n)
+                    let k = projected + b * n * stride + (h + head) * d
+                    dotRows(q, k, stride: stride, keys, d, into: row)
                     var top = -Float.infinity
                     for j in keys {
-                        let k = projected + (b * n + j) * stride + (h + head) * d
-                        row[j] = vectorDot(q, k, d) * scale
+                        row[j] *= scale
                         top = max(top, row[j])
                     }
                     var total: Float = 0
@@ -72,6 +73,22 @@ struct ShortSequenceAttention {
         }
     }
 
+    /// `into[j] = a·rows[j]` for j in `keys`, rows `stride` floats apart, `d` floats each; four rows at a
+    /// time so the dot products run side by side (each the same bits as `vectorDot`).
+    private func dotRows(_ a: UnsafePointer<Float>, _ rows: UnsafePointer<Float>, stride: Int, _ keys: Range<Int>, _ d: Int,
+                         into result: UnsafeMutablePointer<Float>) {
+        var j = keys.lowerBound
+        while j + 4 <= keys.upperBound {
+            let sums = vectorDot4(a, rows + j * stride, stride: stride, d)
+            for k in 0..<4 { result[j + k] = sums[k] }
+            j += 4
+        }
+        while j < keys.upperBound {
+            result[j] = vectorDot(a, rows + j * stride, d)
+            j += 1
+        }
+    }
+
     /// dQ, dK, dV into `gradProjected` (`[B·N, 3·H·d]`, overwritten) from dO `[B·N, H·d]`:
     /// dP = dO·Vᵀ, dS = P∘(dP − rowsum(P∘dP)), dQ = scale·dS·K, dK = scale·dSᵀ·Q, dV = Pᵀ·dO.
     func backward(_ projected: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
@@ -86,13 +103,9 @@ struct ShortSequenceAttention {
                 for i in 0..<n {
                     let row = p + i * n, keys = visible(i)
                     let dO = gradOutput + (b * n + i) * h * d + head * d
+                    dotRows(dO, projected + b * n * stride + (2 * h + head) * d, stride: stride, keys, d, into: dP)
                     var rowSum: Float = 0
-                    for j in keys {
-                        let v = projected + (b * n + j) * stride + (2 * h + head) * d
-                        let s = vectorDot(dO, v, d)
-                        dP[j] = s
-                        rowSum += row[j] * s
-                    }
+                    for j in keys { rowSum += row[j] * dP[j] }
                     let q = projected + (b * n + i) * stride + head * d
                     let dQ = gradProjected + (b * n + i) * stride + head * d
                     for j in keys {
