@@ -103,3 +103,23 @@ func checkLayer(
         weightedSum(reference(x0, $0), g)
     }
 }
+
+/// Fills a `batch`-example batch of `description` from `task` and checks the loss against the Float64
+/// reference (relative 1e-4) and `samples` entries of every parameter tensor's gradient, summed over two
+/// replicas, against finite differences of the reference loss.
+func checkModelGradients(_ description: ModelDescription, task: TaskDescription, batch: Int, samples: Int,
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let model = try TrainingModel(description, batchSize: batch, shards: 2, seed: 3)
+    let data = try task.prepare(seed: 9)
+    let examples = model.makeBatch()
+    for slot in 0..<batch { data.fill(examples, slot: slot, split: .training, index: slot) }
+    examples.count = batch
+    let loss = model.computeGradients(examples, threads: 2)
+    let reference = model.referenceLoss(examples)
+    #expect(abs(loss - reference) <= 1e-4 * max(1, abs(loss)), "loss \(loss), reference \(reference)",
+            sourceLocation: sourceLocation)
+    FiniteDifferenceCheck(samples: samples).compareParameters(model.parameters, gradients: model.gradients.elements,
+                                                              sourceLocation: sourceLocation) { p in
+        model.referenceLoss(examples) { $0 = p }
+    }
+}

@@ -8,19 +8,7 @@ import Testing
 @Suite struct MixerModelGradientTests {
     private func check(_ description: ModelDescription, task: TaskDescription, batch: Int = 3,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let model = try TrainingModel(description, batchSize: batch, shards: 2, seed: 3)
-        let data = try task.prepare(seed: 9)
-        let examples = model.makeBatch()
-        for slot in 0..<batch { data.fill(examples, slot: slot, split: .training, index: slot) }
-        examples.count = batch
-        let loss = model.computeGradients(examples, threads: 2)
-        let reference = model.referenceLoss(examples)
-        #expect(abs(loss - reference) <= 1e-4 * max(1, abs(loss)), "loss \(loss), reference \(reference)",
-                sourceLocation: sourceLocation)
-        FiniteDifferenceCheck(samples: 6).compareParameters(model.parameters, gradients: model.gradients.elements,
-                                                            sourceLocation: sourceLocation) { p in
-            model.referenceLoss(examples) { $0 = p }
-        }
+        try checkModelGradients(description, task: task, batch: batch, samples: 6, sourceLocation: sourceLocation)
     }
 
     private func recallModel(_ mixer: MixerChoice, width: Int = 9, heads: Int = 3) -> (ModelDescription, TaskDescription) {

@@ -4,20 +4,9 @@ import Testing
 /// Whole models: the gradient of the batch loss, summed over two replicas, against finite differences
 /// of the model's Float64 reference loss.
 @Suite struct ModelGradientTests {
-    /// Fills `model`'s batch from `task` and checks every parameter tensor's gradient.
     private func check(_ description: ModelDescription, task: TaskDescription, batch: Int = 5,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let model = try TrainingModel(description, batchSize: batch, shards: 2, seed: 3)
-        let data = try task.prepare(seed: 9)
-        let examples = model.makeBatch()
-        for slot in 0..<batch { data.fill(examples, slot: slot, split: .training, index: slot) }
-        examples.count = batch
-        let loss = model.computeGradients(examples, threads: 2)
-        #expect(abs(loss - model.referenceLoss(examples)) <= 1e-4 * max(1, abs(loss)), sourceLocation: sourceLocation)
-        FiniteDifferenceCheck(samples: 8).compareParameters(model.parameters, gradients: model.gradients.elements,
-                                                            sourceLocation: sourceLocation) { p in
-            model.referenceLoss(examples) { $0 = p }
-        }
+        try checkModelGradients(description, task: task, batch: batch, samples: 8, sourceLocation: sourceLocation)
     }
 
     @Test func dRetrievalArchitecture() throws {
