@@ -8,7 +8,7 @@ final class Network {
     private let embedding: EmbeddingLayer?
     private let inputMLP: MLPLayer?
     private let assembly: SequenceAssemblyLayer?
-    private let blocks: [ResidualUnit]
+    private let blocks: any BlockStack
     private let finalNorm: NormLayer?
     private let classifier: ClassificationHead?
     private let regressor: MLPLayer?
@@ -35,19 +35,7 @@ final class Network {
             ? SequenceAssemblyLayer(tokens: t, width: m, classToken: model.classToken, positions: model.learnedPositions,
                                     batch: batch, parameters: parameters)
             : nil
-        blocks = (0..<model.layers).flatMap { layer -> [ResidualUnit] in
-            let prefix = "blocks.\(layer)"
-            let mixer = model.mixer.makeLayer("\(prefix).mixer", layer: layer, model: model, batch: batch, parameters: parameters)
-            var units = [ResidualUnit("\(prefix).mixer", inner: mixer, placement: model.norm, kind: model.normKind,
-                                      residual: model.residual, width: m, length: n, batch: batch, parameters: parameters)]
-            if let hidden = model.mlpHidden {
-                let mlp = FeedForwardLayer("\(prefix).mlp", width: m, hidden: hidden, activation: model.mlpActivation,
-                                           length: n, batch: batch, parameters: parameters)
-                units.append(ResidualUnit("\(prefix).mlp", inner: mlp, placement: model.norm, kind: model.normKind,
-                                          residual: model.residual, width: m, length: n, batch: batch, parameters: parameters))
-            }
-            return units
-        }
+        blocks = makeBlockStack(model: model, batch: batch, parameters: parameters)
         finalNorm = model.norm == .pre
             ? NormLayer("final_norm", kind: model.normKind, width: m, rows: batch * n, parameters: parameters) : nil
         let rows = batch * model.outputPositions
@@ -82,7 +70,7 @@ final class Network {
                                   rows: count * t, context)
         }
         if let assembly { x = assembly.forward(x, batch: count, context) }
-        for block in blocks { x = block.forward(x, batch: count, context) }
+        x = blocks.forward(x, batch: count, context)
         if let finalNorm { x = finalNorm.forward(x, rows: count * n, context) }
         if let readout {
             for b in 0..<count { (readout.pointer + b * m).update(from: x + b * n * m, count: m) }
@@ -114,7 +102,7 @@ final class Network {
             dx = gradSequence.pointer
         }
         if let finalNorm { dx = finalNorm.backward(dx, rows: count * n, context) }
-        for block in blocks.reversed() { dx = block.backward(dx, batch: count, context) }
+        dx = blocks.backward(dx, batch: count, context)
         if let assembly { dx = assembly.backward(dx, batch: count, context) }
         if let embedding {
             embedding.backward(dx, rows: count * t, context)
@@ -143,7 +131,7 @@ final class Network {
             x = inputMLP!.reference(input, rows: count * t, parameters: p)
         }
         if let assembly { x = assembly.reference(x, batch: count, parameters: p) }
-        for block in blocks { x = block.reference(x, batch: count, parameters: p) }
+        x = blocks.reference(x, batch: count, parameters: p)
         if let finalNorm { x = finalNorm.reference(x, rows: count * n, parameters: p) }
         if model.classToken { x = (0..<count).flatMap { b in x[(b * n * m)..<(b * n * m + m)] } }
         let rows = outputRows(count)
