@@ -5,7 +5,7 @@ import Kernels
 /// `p_s = exp(scale·q_i·K_depth[s] − L_i)`, `dV_depth[s] = p_s·dO_i`, `dS_s = p_s·(dO_i·V_depth[s] − δ_i)`,
 /// `dK_depth[s] = scale·dS_s·q_i` and `dQ_i += scale·Σ_s dS_s·K_depth[s]`. The slots of a query belong to
 /// it alone, so the 48-query blocks run in parallel without sharing rows. Cost 8·S·D FLOPs per query,
-/// reading 2·S·D floats and writing 2·S·D.
+/// reading 2·S·D floats and writing 2·S·D, each slot row touched in one pass.
 struct BackwardDepthSlots {
     let shape: AttentionShape
     let scale: Float
@@ -14,7 +14,7 @@ struct BackwardDepthSlots {
     let gradients: DepthPointers<UnsafeMutablePointer<Float>>
 
     /// `queries`, `gradOutput` and `gradQueries` point at this head's `[N_q, D]` rows; `gradQueries` already
-    /// holds the sequence keys' share for the chunk. `scores` holds one padded slot row per worker.
+    /// holds the sequence keys' share for the chunk. `scores` holds two padded slot rows per worker.
     func run(
         chunk: PackedQueryChunk, start: Int, count: Int, queries: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
         gradQueries: UnsafeMutablePointer<Float>, scores: [UnsafeMutablePointer<Float>], threads: Int
@@ -30,6 +30,9 @@ struct BackwardDepthSlots {
         }
     }
 
+    /// Two passes over the query's slots: the first reads each slot's key and value row once for its
+    /// score and dO·V_depth[s]; the second writes each slot's dV and dK rows and adds dS_s·K_depth[s]
+    /// (still in L1) to dQ. `scores` holds two padded slot rows: P, then dO·V_depth and dS.
     @inline(__always)
     private func query(
         _ i: Int, logSumExp: Float, delta: Float, queries: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
@@ -39,12 +42,18 @@ struct BackwardDepthSlots {
         let offset = shape.depthOffset(head: head, query: i, slots: count)
         let q = queries + i * d, dO = gradOutput + i * d
         let keys = slots.keys + offset, values = slots.values + offset
-        DepthSlotMath.scores(query: q, keys: keys, slots: count, headDimension: d, scale: scale, into: p)
+        let gradScores = p + DepthSlotMath.paddedCount(count)
+        for s in 0..<count {
+            p[s] = scale * dot(q, keys + s * d, count: d)
+            gradScores[s] = dot(dO, values + s * d, count: d)
+        }
+        for s in count..<DepthSlotMath.paddedCount(count) { p[s] = -.infinity }
         _ = DepthSlotMath.exponentiate(p, slots: count, reference: logSumExp)
-        DepthSlotMath.writeOuterProduct(weights: p, row: dO, slots: count, headDimension: d, into: gradients.values + offset)
-        // p becomes scale·dS in place.
-        for s in 0..<count { p[s] = scale * p[s] * (dot(dO, values + s * d, count: d) - delta) }
-        DepthSlotMath.writeOuterProduct(weights: p, row: q, slots: count, headDimension: d, into: gradients.keys + offset)
-        DepthSlotMath.addWeightedRows(weights: p, rows: keys, slots: count, headDimension: d, into: gradQueries + i * d)
+        // gradScores becomes scale·dS in place.
+        for s in 0..<count { gradScores[s] = scale * p[s] * (gradScores[s] - delta) }
+        DepthSlotMath.writeSlotGradients(
+            probabilities: p, gradScores: gradScores, query: q, gradOutput: dO, keys: keys, slots: count,
+            headDimension: d, gradKeys: gradients.keys + offset, gradValues: gradients.values + offset,
+            gradQuery: gradQueries + i * d)
     }
 }

@@ -43,21 +43,36 @@ enum DepthSlotMath {
         for s in 0..<slots { addScaled(rows + s * d, by: weights[s], count: d, into: target) }
     }
 
-    /// `target[s, c] = weights[s]·row[c]`: the outer product, `[S, D]`, written over `target`.
+    /// One query's slot gradients, one pass over its slots: `gradValues[s] = P_s·dO`,
+    /// `gradKeys[s] = dS_s·q` (rows `[S, D]`, written over) and `gradQuery += Σ_s dS_s·keys[s]`, with
+    /// `gradScores` already scale·dS. Cost 6·S·D FLOPs; reads S·D floats of keys, writes 2·S·D.
     @inline(__always)
-    static func writeOuterProduct(
-        weights: UnsafePointer<Float>, row: UnsafePointer<Float>, slots: Int, headDimension d: Int,
-        into target: UnsafeMutablePointer<Float>
+    static func writeSlotGradients(
+        probabilities: UnsafePointer<Float>, gradScores: UnsafePointer<Float>, query: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, keys: UnsafePointer<Float>, slots: Int, headDimension d: Int,
+        gradKeys: UnsafeMutablePointer<Float>, gradValues: UnsafeMutablePointer<Float>, gradQuery: UnsafeMutablePointer<Float>
     ) {
         for s in 0..<slots {
-            let w = FloatVector(repeating: weights[s]), out = target + s * d
+            let p = probabilities[s], g = gradScores[s]
+            let pv = FloatVector(repeating: p), gv = FloatVector(repeating: g)
+            let key = keys + s * d, gradKey = gradKeys + s * d, gradValue = gradValues + s * d
             var c = 0
             while c + vectorLanes <= d {
-                UnsafeMutableRawPointer(out + c).storeBytes(
-                    of: w * UnsafeRawPointer(row + c).loadUnaligned(as: FloatVector.self), as: FloatVector.self)
+                let dO = UnsafeRawPointer(gradOutput + c).loadUnaligned(as: FloatVector.self)
+                let q = UnsafeRawPointer(query + c).loadUnaligned(as: FloatVector.self)
+                let k = UnsafeRawPointer(key + c).loadUnaligned(as: FloatVector.self)
+                let dQ = UnsafeMutableRawPointer(gradQuery + c)
+                UnsafeMutableRawPointer(gradValue + c).storeBytes(of: pv * dO, as: FloatVector.self)
+                UnsafeMutableRawPointer(gradKey + c).storeBytes(of: gv * q, as: FloatVector.self)
+                dQ.storeBytes(of: multiplyAdd(gv, k, dQ.loadUnaligned(as: FloatVector.self)), as: FloatVector.self)
                 c += vectorLanes
             }
-            while c < d { out[c] = weights[s] * row[c]; c += 1 }
+            while c < d {
+                gradValue[c] = p * gradOutput[c]
+                gradKey[c] = g * query[c]
+                gradQuery[c] = multiplyAdd(g, key[c], gradQuery[c])
+                c += 1
+            }
         }
     }
 

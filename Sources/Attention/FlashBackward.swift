@@ -192,7 +192,7 @@ struct BackwardScratch {
     let gradKeyColumns, gradValueColumns: UnsafeMutablePointer<Float>
     /// This thread's share of dQ for the chunk, `[chunk, D_NR]` (D rounded up to NR), zero between chunks.
     let gradQueries: UnsafeMutablePointer<Float>
-    /// One query's depth-slot scores, S rounded up to whole vectors.
+    /// One query's depth-slot scores and score gradients, two rows of S rounded up to whole vectors.
     let depthScores: UnsafeMutablePointer<Float>
 
     init(headDimension d: Int, chunkLength: Int, depthSlots: Int) {
@@ -207,7 +207,7 @@ struct BackwardScratch {
         gradValueColumns = AlignedBuffer(count: d6 * lanes).pointer
         gradQueries = AlignedBuffer(count: chunkLength * dNR).pointer
         gradQueries.initialize(repeating: 0, count: chunkLength * dNR)
-        depthScores = AlignedBuffer(count: max(1, DepthSlotMath.paddedCount(depthSlots))).pointer
+        depthScores = AlignedBuffer(count: max(1, 2 * DepthSlotMath.paddedCount(depthSlots))).pointer
     }
 
     func free() {

@@ -3,19 +3,28 @@ import Kernels
 /// The result of an attention forward pass: the output and what the backward pass needs.
 public struct AttentionResult: Sendable {
     /// `[B, H_q, N_q, D]` (or `[H_q, N_q, D]`, as the queries came).
-    public let output: Tensor<Float>
+    public internal(set) var output: Tensor<Float>
     /// `[B, H_q, N_q]`: ln Σ_j exp(s_ij) per query, −∞ for a query that sees no key.
-    public let logSumExp: Tensor<Float>
+    public internal(set) var logSumExp: Tensor<Float>
 }
 
 /// The gradients of an attention call with respect to its inputs, shaped like them.
 public struct AttentionGradients: Sendable {
-    public let queries: Tensor<Float>
-    public let keys: Tensor<Float>
-    public let values: Tensor<Float>
+    public internal(set) var queries: Tensor<Float>
+    public internal(set) var keys: Tensor<Float>
+    public internal(set) var values: Tensor<Float>
     /// Gradients of the depth slots' keys and values (`DepthSlots`), nil when the call had none.
-    public let depthKeys: Tensor<Float>?
-    public let depthValues: Tensor<Float>?
+    public internal(set) var depthKeys: Tensor<Float>?
+    public internal(set) var depthValues: Tensor<Float>?
+
+    /// dQ, dK, dV and, when present, the depth slots' dK, dV, in that order.
+    var tensors: [Tensor<Float>] { [queries, keys, values] + [depthKeys, depthValues].compactMap { $0 } }
+
+    /// The gradients from `tensors` in the order of the property above (3, or 5 with depth slots).
+    init(tensors: [Tensor<Float>]) {
+        (queries, keys, values) = (tensors[0], tensors[1], tensors[2])
+        (depthKeys, depthValues) = tensors.count == 5 ? (tensors[3], tensors[4]) : (nil, nil)
+    }
 }
 
 /// Exact scaled dot-product attention, `softmax(scale·Q·Kᵀ + mask)·V`, in fp32 on all threads.
@@ -67,17 +76,43 @@ public func scaledDotProductAttentionBackward(
     forward: AttentionResult, gradOutput: Tensor<Float>, mask: AttentionMask = .none, scale: Float? = nil,
     threads: Int = Parallelism.defaultThreads
 ) throws -> AttentionGradients {
+    let shapes = [queries.shape, keys.shape, values.shape] + (depth.map { [$0.keys.shape, $0.values.shape] } ?? [])
+    var gradients = AttentionGradients(tensors: shapes.map { Tensor(zeros: $0) })
+    try scaledDotProductAttentionBackward(
+        queries: queries, keys: keys, values: values, depth: depth, forward: forward, gradOutput: gradOutput,
+        mask: mask, scale: scale, threads: threads, into: &gradients)
+    return gradients
+}
+
+/// `scaledDotProductAttentionBackward` written over `gradients`, the result of an earlier call with the
+/// same shapes: a training loop that keeps it allocates no gradient memory after its first step. (With
+/// MoDA depth slots the slot gradients are `2·B·H·N·S·D` floats — 400 MB at N = 4096, H = 8, S = 24,
+/// D = 64 — so fresh ones per call would cost more in page faults than the slots' arithmetic.)
+///
+/// - Throws: `AttentionError` for mismatched shapes, including `gradients` of other shapes than the
+///   call's inputs or with depth-slot gradients present exactly when `depth` is not.
+public func scaledDotProductAttentionBackward(
+    queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, depth: DepthSlots? = nil,
+    forward: AttentionResult, gradOutput: Tensor<Float>, mask: AttentionMask = .none, scale: Float? = nil,
+    threads: Int = Parallelism.defaultThreads, into gradients: inout AttentionGradients
+) throws {
     let shape = try AttentionShape(queries: queries.shape, keys: keys.shape, values: values.shape)
     try shape.validate(mask)
     let slots = try depth?.slotCount(for: shape)
     guard gradOutput.shape == queries.shape, forward.output.shape == queries.shape else {
         throw AttentionError.mismatch("gradient of the output has shape \(gradOutput.shape) and the output \(forward.output.shape); both must be \(queries.shape)")
     }
+    let shapes = [queries.shape, keys.shape, values.shape] + (depth.map { [$0.keys.shape, $0.values.shape] } ?? [])
+    guard gradients.tensors.map(\.shape) == shapes else {
+        throw AttentionError.mismatch("gradient buffers have shapes \(gradients.tensors.map(\.shape)); this call needs \(shapes)")
+    }
     let scale = scale ?? 1 / Float(shape.headDimension).squareRoot()
     let inputs = [queries, keys, values, forward.output, forward.logSumExp, gradOutput]
         + (depth.map { [$0.keys, $0.values] } ?? [])
-    let outputShapes = [queries.shape, keys.shape, values.shape] + (depth.map { [$0.keys.shape, $0.values.shape] } ?? [])
-    let gradients = withTensorStorage(reading: inputs, writing: outputShapes) { i, o in
+    // Move the tensors out of `gradients` so their storage is unshared and written in place.
+    var outputs = gradients.tensors
+    gradients = AttentionGradients(tensors: outputs.map { _ in Tensor(zeros: [0]) })
+    withTensorStorage(reading: inputs, writing: &outputs) { i, o in
         flashAttentionBackward(
             shape: shape, mask: mask, scale: scale, queries: i[0], keys: i[1], values: i[2], output: i[3],
             logSumExp: i[4], gradOutput: i[5], gradQueries: o[0], gradKeys: o[1], gradValues: o[2],
@@ -86,6 +121,5 @@ public func scaledDotProductAttentionBackward(
             },
             threads: threads)
     }
-    return AttentionGradients(queries: gradients[0], keys: gradients[1], values: gradients[2],
-                              depthKeys: slots.map { _ in gradients[3] }, depthValues: slots.map { _ in gradients[4] })
+    gradients = AttentionGradients(tensors: outputs)
 }

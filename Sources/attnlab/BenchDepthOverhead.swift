@@ -3,7 +3,9 @@ import Kernels
 
 /// `bench attention --depth-slots S`: plain flash attention against the same call with S random MoDA
 /// depth slots per query (`[B, H, N, S, D]` keys and values), forward and backward each timed in
-/// alternating rounds (`timeInterleaved`), so machine load falls on both alike.
+/// alternating rounds (`timeInterleaved`), so machine load falls on both alike. The backward passes
+/// write into gradients kept from a first call, as a training loop does (the slot gradients alone are
+/// 2·H·N·S·D floats; fresh ones per call would time page faults, not attention).
 struct DepthOverhead: Codable {
     let slots: Int
     let plainSeconds, depthSeconds: Double
@@ -51,13 +53,19 @@ struct DepthOverhead: Codable {
         var backwardTimes: (first: [Double], second: [Double])?
         if backward {
             let gradOutput = Tensor<Float>.normal(q.shape, seed: 4)
+            var plainGradients = try scaledDotProductAttentionBackward(
+                queries: q, keys: k, values: v, forward: plain, gradOutput: gradOutput, mask: mask, threads: threads)
+            var depthGradients = try scaledDotProductAttentionBackward(
+                queries: q, keys: k, values: v, depth: depth, forward: withSlots, gradOutput: gradOutput, mask: mask,
+                threads: threads)
             backwardTimes = timeInterleaved(count, {
-                _ = try? scaledDotProductAttentionBackward(
-                    queries: q, keys: k, values: v, forward: plain, gradOutput: gradOutput, mask: mask, threads: threads)
+                try? scaledDotProductAttentionBackward(
+                    queries: q, keys: k, values: v, forward: plain, gradOutput: gradOutput, mask: mask, threads: threads,
+                    into: &plainGradients)
             }, {
-                _ = try? scaledDotProductAttentionBackward(
+                try? scaledDotProductAttentionBackward(
                     queries: q, keys: k, values: v, depth: depth, forward: withSlots, gradOutput: gradOutput, mask: mask,
-                    threads: threads)
+                    threads: threads, into: &depthGradients)
             })
         }
         return DepthOverhead(
