@@ -12,7 +12,8 @@ import Kernels
 ///
 /// With MoDA depth slots (`depth`, `[B·H_q, N_q, S, D]`), each query's S slot scores are the last step
 /// of the same online softmax (`mergeDepthSlots`), after its visible sequence keys: +4·S·D FLOPs and
-/// 2·S·D floats read per query, no N_q × (N_kv + S) scores.
+/// 2·S·D floats read per query, no N_q × (N_kv + S) scores. The slot rows stream from memory; their
+/// prefetch is spread over the block's sequence steps (`DepthSlotPrefetch`) so it overlaps the compute.
 ///
 /// Pointers are row-major: `queries`/`output` `[B·H_q, N_q, D]`, `keys`/`values` `[B·H_kv, N_kv, D]`,
 /// `logSumExp` `[B·H_q, N_q]` (natural log of Σ_j exp(s_ij) over sequence keys and depth slots; −∞ for a
@@ -111,7 +112,10 @@ struct ForwardBlock {
 
         let visible = mask.visibleKeys(for: queryRange, keyCount: shape.keyLength)
         if !visible.isEmpty {
-            for block in visible.lowerBound / bc...(visible.upperBound - 1) / bc {
+            let blocks = visible.lowerBound / bc...(visible.upperBound - 1) / bc
+            let slotPrefetch = depth.map { DepthSlotPrefetch($0, shape: shape, head: head, queries: queryRange, steps: blocks.count) }
+            for block in blocks {
+                slotPrefetch?.issue(step: block - blocks.lowerBound)
                 let keyStart = block * bc
                 let keyCount = min(bc, shape.keyLength - keyStart)
                 // Sᵀ[j, q] = Σ_c K[j, c]·scale·Q[q, c] for the block's keys (rows) and queries (lanes).

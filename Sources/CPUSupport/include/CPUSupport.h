@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "Prefetch.h"
+
 /// Checks, before `main` and before any library code runs, that the CPU has every instruction-set
 /// extension this build was compiled for (Package.swift's `ATTNLAB_TARGET_CPU`); on a CPU that lacks
 /// one, the process prints one line naming what is missing and the command to rebuild, and exits with
