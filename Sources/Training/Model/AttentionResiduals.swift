@@ -24,7 +24,7 @@ public enum AttentionResidualsDescription: Codable, Sendable, Equatable, CustomS
     }
 
     /// S: sub-layers summed into one source (1 in full mode, where each output is its own source).
-    var blockSize: Int {
+    public var blockSize: Int {
         switch self {
         case .full: 1
         case .block(let size): size
