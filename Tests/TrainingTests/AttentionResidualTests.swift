@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func wholeModelGradients() throws {
-        let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 7, pairs: 2, trainSamples: 10, validationSamples: 2))
+        let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 9, pairs: 2, trainSamples: 10, validationSamples: 2))
         for mode in [AttentionResidualsDescription.full, .block(size: 2)] {
             var description = task.defaultModel(layers: 2, heads: 1, width: 5)
             description.mlpHidden = 3

@@ -4,7 +4,7 @@ import Testing
 /// `TrainingModel.depthProfile`: per-sub-layer RMS of the residual stream (against the units' Float64
 /// references) and of Attention Residuals (uniform α at the zero start), per-block gradient norms.
 @Suite struct DepthProfileTests {
-    private let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 7, pairs: 2, trainSamples: 10, validationSamples: 2))
+    private let task = TaskDescription.mqar(MQARTask(vocabulary: 11, length: 9, pairs: 2, trainSamples: 10, validationSamples: 2))
 
     private func profiled(_ residuals: AttentionResidualsDescription?) throws -> (TrainingModel, DepthProfile) {
         var description = task.defaultModel(layers: 3, heads: 1, width: 5)
