@@ -31,10 +31,10 @@ public struct AttnResConfiguration: Codable, Sendable, Equatable {
     public var settings: MeasurementSettings
 
     /// The default run, sized for ≤ 15 minutes on 2 cores with the release build: depths 16 and 32, width 32
-    /// (2 heads of 16, MLP 128), context 32, baseline vs full vs block (8 blocks), 150 steps of batch 16 at a
+    /// (2 heads of 16, MLP 128), context 32, baseline vs full vs block (8 blocks), 100 steps of batch 16 at a
     /// peak learning rate of 3e−3.
     public init(depths: [Int] = [16, 32], variants: [Variant] = Variant.allCases, blocks: Int = 8, width: Int = 32,
-                heads: Int = 2, context: Int = 32, steps: Int = 150, batchSize: Int = 16, learningRate: Float = 3e-3,
+                heads: Int = 2, context: Int = 32, steps: Int = 100, batchSize: Int = 16, learningRate: Float = 3e-3,
                 seed: Int = 0, settings: MeasurementSettings = MeasurementSettings()) {
         self.depths = depths
         self.variants = variants

@@ -10,7 +10,7 @@ import Training
 /// per-block gradient norms are more uniform with Attention Residuals (max/min across blocks below
 /// the baseline's).
 ///
-/// Default: depths 16 and 32, width 32, 3 variants = 6 runs of 150 steps (batch 16, context 32), sized
+/// Default: depths 16 and 32, width 32, 3 variants = 6 runs of 100 steps (batch 16, context 32), sized
 /// for ≤ 15 minutes on 2 cores with the release build; other grids through the flags and `--shard`.
 public struct AttnResExperiment: Experiment {
     public static let name = "attnres"

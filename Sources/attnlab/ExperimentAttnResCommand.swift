@@ -8,7 +8,7 @@ struct ExperimentAttnResCommand: ParsableCommand {
         discussion: """
             Trains one character-level language model on the shipped text per (depth, variant) with --threads \
             threads; the timing options are not used. The default (depths 16 and 32, width 32, baseline, full \
-            and block with 8 blocks, 150 steps of batch 16) is sized for 15 minutes on 2 cores (release build); \
+            and block with 8 blocks, 100 steps of batch 16) is sized for 15 minutes on 2 cores (release build); \
             larger grids through the flags, best split with --shard.
             """)
 
