@@ -34,6 +34,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Heads per mixer (default D for d-retrieval, 1 for mqar, 4 otherwise).") var heads: Int?
     @Option(help: "Model width m (default 8·heads for d-retrieval, 64 otherwise).") var width: Int?
     @Option(help: "pre, post or none (default none for d-retrieval, pre otherwise).") var norm: String?
+    @Option(help: "Attention Residuals instead of the residual stream (pre-norm only): full, or block:S with S sub-layers per block (S divides 2·layers, or layers without MLPs).")
+    var attentionResiduals: String?
     @Option(help: "Passes over the training examples (default 60 for d-retrieval).") var epochs: Int?
     @Option(help: "Optimizer steps (default 1500 except for d-retrieval).") var steps: Int?
     @Option(help: "Examples per step.") var batch = 64
@@ -57,6 +59,10 @@ struct TrainCommand: ParsableCommand {
         }
         guard MixerChoice(argument: mixer) != nil else { throw ValidationError("unknown mixer \(mixer); expected one of \(MixerChoice.names)") }
         if let norm, NormPlacement(rawValue: norm) == nil { throw ValidationError("--norm must be pre, post or none, got \(norm)") }
+        if let attentionResiduals,
+           !(AttentionResidualsDescription(argument: attentionResiduals).map { (1...IntegerList.largest).contains($0.blockSize) } ?? false) {
+            throw ValidationError("--attention-residuals must be full or block:S with S in 1…\(IntegerList.largest), got \(attentionResiduals)")
+        }
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if checkpointEvery != nil && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
         if let curvePoints, !(0...Self.largestCurvePoints).contains(curvePoints) {
@@ -87,8 +93,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let task = try taskDescription()
-        let model = task.defaultModel(layers: layers, heads: heads, width: width, norm: norm.flatMap(NormPlacement.init),
+        var model = task.defaultModel(layers: layers, heads: heads, width: width, norm: norm.flatMap(NormPlacement.init),
                                       mixer: MixerChoice(argument: mixer)!)
+        model.attentionResiduals = attentionResiduals.flatMap(AttentionResidualsDescription.init(argument:))
         let defaultEpochs = task.name == "d-retrieval" ? 60 : nil
         let totalSteps = try steps ?? (epochs ?? defaultEpochs).map {
             try TrainingConfiguration.steps(epochs: $0, task: task, batchSize: batch)

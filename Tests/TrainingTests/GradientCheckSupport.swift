@@ -69,14 +69,16 @@ func weightedSum(_ y: [Double], _ g: [Float]) -> Double {
 }
 
 /// Runs a sequence-to-sequence layer forward and backward under the loss Σ G∘y and checks the input and
-/// parameter gradients against its Float64 reference.
+/// parameter gradients against its Float64 reference. `prepare` may move the drawn parameters first.
 func checkLayer(
     harness: LayerHarness, inputCount: Int, outputCount: Int, seed: UInt64 = 11, sourceLocation: SourceLocation = #_sourceLocation,
+    prepare: (ParameterStore) -> Void = { _ in },
     forward: (UnsafePointer<Float>, StepContext) -> UnsafeMutablePointer<Float>,
     backward: (UnsafePointer<Float>, StepContext) -> UnsafeMutablePointer<Float>?,
     reference: (_ x: [Double], _ parameters: [Double]) -> [Double]
 ) {
     let context = harness.initialize()
+    prepare(harness.parameters)
     // The layers keep a pointer to their input until the backward pass, so x lives in a buffer of its own.
     let input = FloatBuffer(count: max(1, inputCount))
     input.load(randomValues(max(1, inputCount), seed: seed))

@@ -42,11 +42,14 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     /// Whether token i sees only tokens j ≤ i (language modelling, recall, copying).
     public var causal: Bool
     public var output: Output
+    /// Attention Residuals instead of the residual stream (pre-norm only); nil: the standard stream.
+    public var attentionResiduals: AttentionResidualsDescription?
 
     public init(input: Input, tokens: Int, classToken: Bool = false, learnedPositions: Bool = true, layers: Int,
                 mixer: MixerChoice = .exact, width: Int, heads: Int, headDimension: Int? = nil, mlpHidden: Int?,
                 mlpActivation: TrainingActivation = .gelu, norm: NormPlacement = .pre, normKind: NormKind = .layerNorm,
-                residual: Bool = true, causal: Bool, output: Output) {
+                residual: Bool = true, causal: Bool, output: Output,
+                attentionResiduals: AttentionResidualsDescription? = nil) {
         self.input = input
         self.tokens = tokens
         self.classToken = classToken
@@ -63,6 +66,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.residual = residual
         self.causal = causal
         self.output = output
+        self.attentionResiduals = attentionResiduals
     }
 
     /// N, the tokens the blocks see: the input tokens plus the class token.
@@ -102,5 +106,6 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         }
         guard headDimension <= 256 else { throw TrainingError.invalidOption("head dimension \(headDimension) exceeds 256") }
         try mixer.validate(for: self)
+        try attentionResiduals?.validate(for: self)
     }
 }

@@ -8,7 +8,9 @@ final class Network {
     private let embedding: EmbeddingLayer?
     private let inputMLP: MLPLayer?
     private let assembly: SequenceAssemblyLayer?
-    private let blocks: any BlockStack
+    let blocks: any BlockStack
+    /// The block stack's input in the last `forward` (depth diagnostics re-run the stack from it).
+    private(set) var stackInput: UnsafeMutablePointer<Float>?
     private let finalNorm: NormLayer?
     private let classifier: ClassificationHead?
     private let regressor: MLPLayer?
@@ -70,6 +72,7 @@ final class Network {
                                   rows: count * t, context)
         }
         if let assembly { x = assembly.forward(x, batch: count, context) }
+        stackInput = x
         x = blocks.forward(x, batch: count, context)
         if let finalNorm { x = finalNorm.forward(x, rows: count * n, context) }
         if let readout {
