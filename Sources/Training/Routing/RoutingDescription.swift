@@ -6,6 +6,7 @@ public struct RoutingDescription: Codable, Sendable, Equatable {
         /// The top-k tokens by the router score r = wᵀx (ties to the lower position).
         case learned
         /// k tokens drawn uniformly without replacement, from `seed`, the block and the forward-pass count.
+        /// The count lives in the process, not in checkpoints: a resumed run draws anew.
         case random
     }
 
