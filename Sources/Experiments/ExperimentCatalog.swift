@@ -7,7 +7,7 @@ public enum ExperimentCatalog {
         ScalingExperiment.self, DirectSumExperiment.self, LargeEmbeddingExperiment.self, GradientCostExperiment.self,
         HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self,
         BoundedEntriesExperiment.self, MixerHardnessExperiment.self,
-        MixerFidelityExperiment.self, MixerScalingExperiment.self, AttnResExperiment.self,
+        MixerFidelityExperiment.self, MixerScalingExperiment.self, AttnResExperiment.self, ModExperiment.self,
     ]
 
     /// Command-line names, e.g. "scaling".

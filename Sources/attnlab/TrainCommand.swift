@@ -31,6 +31,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "NAME[:P]: exact, window:W, linear, based, gla, retnet, performer[:features], polynomial[:degree], linformer[:k], nystrom[:landmarks] or mamba[:state size].")
     var mixer = "exact"
     @Option(help: "Blocks (default 1 for d-retrieval, 2 otherwise).") var layers: Int?
+    @Option(help: "Mixture-of-Depths: the fraction C in (0, 1] of tokens a routed block processes (default: no routing).")
+    var routingCapacity: Double?
+    @Option(help: "Mixture-of-Depths: learned (top-k by the router) or random routing.") var routingMode: String?
+    @Option(help: "Mixture-of-Depths: route every K-th block, 1…64 (default 2: blocks 1, 3, 5, …).") var routingEvery: Int?
+    @Flag(help: "Mixture-of-Depths: train the causal predictor of each routed block.") var routingPredictor = false
     @Option(help: "Heads per mixer (default D for d-retrieval, 1 for mqar, 4 otherwise).") var heads: Int?
     @Option(help: "Model width m (default 8·heads for d-retrieval, 64 otherwise).") var width: Int?
     @Option(help: "pre, post or none (default none for d-retrieval, pre otherwise).") var norm: String?
@@ -68,9 +73,29 @@ struct TrainCommand: ParsableCommand {
         if let curvePoints, !(0...Self.largestCurvePoints).contains(curvePoints) {
             throw ValidationError("--curve-points must be in 0…\(Self.largestCurvePoints), got \(curvePoints)")
         }
+        try validateRouting()
         for (value, name) in [(epochs, "epochs"), (steps, "steps"), (batch, "batch"), (layers, "layers"), (heads, "heads"),
                               (width, "width"), (length, "length"), (checkpointEvery, "checkpoint-every")] {
             if let value, value <= 0 { throw ValidationError("--\(name) must be positive, got \(value)") }
+        }
+    }
+
+    /// The routing options: a capacity in (0, 1], which the other routing options need.
+    private func validateRouting() throws {
+        guard let routingCapacity else {
+            if routingMode != nil || routingEvery != nil || routingPredictor {
+                throw ValidationError("--routing-mode, --routing-every and --routing-predictor need --routing-capacity")
+            }
+            return
+        }
+        guard routingCapacity > 0, routingCapacity <= 1 else {
+            throw ValidationError("--routing-capacity must be in (0, 1], got \(routingCapacity)")
+        }
+        if let routingMode, RoutingDescription.Mode(rawValue: routingMode) == nil {
+            throw ValidationError("--routing-mode must be learned or random, got \(routingMode)")
+        }
+        if let routingEvery, !(1...64).contains(routingEvery) {
+            throw ValidationError("--routing-every must be in 1…64, got \(routingEvery)")
         }
     }
 
@@ -96,6 +121,10 @@ struct TrainCommand: ParsableCommand {
         var model = task.defaultModel(layers: layers, heads: heads, width: width, norm: norm.flatMap(NormPlacement.init),
                                       mixer: MixerChoice(argument: mixer)!)
         model.attentionResiduals = attentionResiduals.flatMap(AttentionResidualsDescription.init(argument:))
+        model.routing = routingCapacity.map {
+            RoutingDescription(capacity: $0, every: routingEvery ?? 2, mode: routingMode.flatMap(RoutingDescription.Mode.init) ?? .learned,
+                               predictor: routingPredictor, seed: seed)
+        }
         let defaultEpochs = task.name == "d-retrieval" ? 60 : nil
         let totalSteps = try steps ?? (epochs ?? defaultEpochs).map {
             try TrainingConfiguration.steps(epochs: $0, task: task, batchSize: batch)

@@ -13,6 +13,7 @@ protocol BlockStack: AnyObject {
 /// The block stack `model` describes, with buffers for `batch` examples; registers its parameters.
 func makeBlockStack(model: ModelDescription, batch: Int, parameters: ParameterStore) -> any BlockStack {
     if let mode = model.attentionResiduals { return AttentionResidualBlocks(model: model, mode: mode, batch: batch, parameters: parameters) }
+    if let routing = model.routing { return RoutedBlocks(model: model, routing: routing, batch: batch, parameters: parameters) }
     return SequentialBlocks(model: model, batch: batch, parameters: parameters)
 }
 

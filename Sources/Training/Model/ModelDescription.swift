@@ -44,12 +44,14 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     public var output: Output
     /// Attention Residuals instead of the residual stream (pre-norm only); nil: the standard stream.
     public var attentionResiduals: AttentionResidualsDescription?
+    /// Mixture-of-Depths routing of every `every`-th block; nil for the standard stack.
+    public var routing: RoutingDescription?
 
     public init(input: Input, tokens: Int, classToken: Bool = false, learnedPositions: Bool = true, layers: Int,
                 mixer: MixerChoice = .exact, width: Int, heads: Int, headDimension: Int? = nil, mlpHidden: Int?,
                 mlpActivation: TrainingActivation = .gelu, norm: NormPlacement = .pre, normKind: NormKind = .layerNorm,
                 residual: Bool = true, causal: Bool, output: Output,
-                attentionResiduals: AttentionResidualsDescription? = nil) {
+                attentionResiduals: AttentionResidualsDescription? = nil, routing: RoutingDescription? = nil) {
         self.input = input
         self.tokens = tokens
         self.classToken = classToken
@@ -67,6 +69,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.causal = causal
         self.output = output
         self.attentionResiduals = attentionResiduals
+        self.routing = routing
     }
 
     /// N, the tokens the blocks see: the input tokens plus the class token.
@@ -107,5 +110,6 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         guard headDimension <= 256 else { throw TrainingError.invalidOption("head dimension \(headDimension) exceeds 256") }
         try mixer.validate(for: self)
         try attentionResiduals?.validate(for: self)
+        if let routing { try routing.validate(for: self) }
     }
 }

@@ -11,7 +11,7 @@ public final class TrainingModel: @unchecked Sendable {
     public let parameters: ParameterStore
     public let batchSize: Int
     let shards: Int
-    private let replicas: [Network]
+    let replicas: [Network]
     private let replicaGradients: [FloatBuffer]
     /// The batch's gradient after `computeGradients` (the first replica's buffer).
     var gradients: FloatBuffer { replicaGradients[0] }
