@@ -12,7 +12,8 @@ protocol BlockStack: AnyObject {
 
 /// The block stack `model` describes, with buffers for `batch` examples; registers its parameters.
 func makeBlockStack(model: ModelDescription, batch: Int, parameters: ParameterStore) -> any BlockStack {
-    SequentialBlocks(model: model, batch: batch, parameters: parameters)
+    if let depth = model.depthAttention { return DepthAttentionBlocks(model: model, depth: depth, batch: batch, parameters: parameters) }
+    return SequentialBlocks(model: model, batch: batch, parameters: parameters)
 }
 
 /// The standard stack: each block's {mixer, optional MLP} sub-layers in order, each a `ResidualUnit`

@@ -42,11 +42,13 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     /// Whether token i sees only tokens j ≤ i (language modelling, recall, copying).
     public var causal: Bool
     public var output: Output
+    /// MoDA depth keys (`DepthAttentionBlocks`); nil: off.
+    public var depthAttention: DepthAttentionDescription?
 
     public init(input: Input, tokens: Int, classToken: Bool = false, learnedPositions: Bool = true, layers: Int,
                 mixer: MixerChoice = .exact, width: Int, heads: Int, headDimension: Int? = nil, mlpHidden: Int?,
                 mlpActivation: TrainingActivation = .gelu, norm: NormPlacement = .pre, normKind: NormKind = .layerNorm,
-                residual: Bool = true, causal: Bool, output: Output) {
+                residual: Bool = true, causal: Bool, output: Output, depthAttention: DepthAttentionDescription? = nil) {
         self.input = input
         self.tokens = tokens
         self.classToken = classToken
@@ -63,6 +65,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.residual = residual
         self.causal = causal
         self.output = output
+        self.depthAttention = depthAttention
     }
 
     /// N, the tokens the blocks see: the input tokens plus the class token.
@@ -102,5 +105,6 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         }
         guard headDimension <= 256 else { throw TrainingError.invalidOption("head dimension \(headDimension) exceeds 256") }
         try mixer.validate(for: self)
+        try depthAttention?.validate(for: self)
     }
 }

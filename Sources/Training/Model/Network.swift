@@ -8,7 +8,7 @@ final class Network {
     private let embedding: EmbeddingLayer?
     private let inputMLP: MLPLayer?
     private let assembly: SequenceAssemblyLayer?
-    private let blocks: any BlockStack
+    let blocks: any BlockStack
     private let finalNorm: NormLayer?
     private let classifier: ClassificationHead?
     private let regressor: MLPLayer?
