@@ -17,7 +17,8 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
             ExperimentRecallCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
-            ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentUnknownCommand.self,
+            ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentMoDACommand.self,
+            ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
 }
