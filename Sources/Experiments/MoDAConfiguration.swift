@@ -20,9 +20,9 @@ public struct MoDAConfiguration: Codable, Sendable, Equatable {
 
     /// The default run, sized for ≤ 15 minutes on 2 cores with the release build (`MoDAExperiment`):
     /// 24 layers, width 32, 2 heads, context 32, pre and post norm × {baseline, depth keys, depth keys + FFN
-    /// K/V} = 6 runs of 150 steps of batch 16 at learning rate 3e-3. `fullLayers` adds the 48-layer models.
+    /// K/V} = 6 runs of 100 steps of batch 16 at learning rate 3e-3. `fullLayers` adds the 48-layer models.
     public init(layers: [Int] = [24], norms: [NormPlacement] = [.pre, .post], variants: [MoDAVariant] = MoDAVariant.allCases,
-                width: Int = 32, heads: Int = 2, context: Int = 32, steps: Int = 150, batchSize: Int = 16,
+                width: Int = 32, heads: Int = 2, context: Int = 32, steps: Int = 100, batchSize: Int = 16,
                 learningRate: Float = 3e-3, seed: Int = 0, settings: MeasurementSettings = MeasurementSettings()) {
         self.layers = layers
         self.norms = norms

@@ -8,7 +8,7 @@ import Training
 /// under each norm placement, and more under post-norm than pre-norm (the paper: 3.4062 → 3.3484 post,
 /// 3.3800 → 3.3656 pre, 48 layers).
 ///
-/// Default: 24 layers, 6 runs of 150 steps (`MoDAConfiguration`), sized for ≤ 15 minutes on 2 cores with
+/// Default: 24 layers, 6 runs of 100 steps (`MoDAConfiguration`), sized for ≤ 15 minutes on 2 cores with
 /// the release build (measured in the README); 48 layers through `--full` or `--layers`, with `--shard`.
 public struct MoDAExperiment: Experiment {
     public static let name = "moda"

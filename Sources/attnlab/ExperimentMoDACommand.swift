@@ -9,7 +9,7 @@ struct ExperimentMoDACommand: ParsableCommand {
         discussion: """
             Trains one model per (layers, norm, variant) on the shipped text with --threads threads; the timing \
             options are not used. The default (24 layers, width 32, 2 heads, context 32; pre and post norm; \
-            baseline, depth-keys, depth-keys+ffn; 150 steps of batch 16) is sized for 15 minutes on 2 cores \
+            baseline, depth-keys, depth-keys+ffn; 100 steps of batch 16) is sized for 15 minutes on 2 cores \
             (release build); --full adds the 48-layer models, best split with --shard.
             """)
 
