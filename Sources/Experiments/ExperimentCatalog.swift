@@ -8,6 +8,7 @@ public enum ExperimentCatalog {
         HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self,
         BoundedEntriesExperiment.self, MixerHardnessExperiment.self,
         MixerFidelityExperiment.self, MixerScalingExperiment.self, AttnResExperiment.self, ModExperiment.self,
+        MoDAExperiment.self,
     ]
 
     /// Command-line names, e.g. "scaling".

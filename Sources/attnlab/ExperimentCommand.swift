@@ -18,7 +18,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
             ExperimentRecallCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
             ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentAttnResCommand.self,
-            ExperimentModCommand.self,
+            ExperimentModCommand.self, ExperimentMoDACommand.self,
             ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)

@@ -53,6 +53,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Results file (SQLite) to add this run and its learning curve to, for `attnlab report`.") var results: String?
     @Option(help: "Validation points of the learning curve, evenly spaced (default 20 with --results, else 0).")
     var curvePoints: Int?
+    @Flag(help: "MoDA depth keys: each attention layer also attends to the K/V earlier layers made for the same token (--mixer exact only).")
+    var depthKeys = false
+    @Flag(help: "With --depth-keys: each MLP adds a depth slot too (a K/V projection of its input).") var depthFfnSlots = false
     @Flag(help: "Print the result as JSON (no progress).") var json = false
 
     /// Most learning-curve points: each one evaluates the whole validation set.
@@ -68,6 +71,8 @@ struct TrainCommand: ParsableCommand {
            !(AttentionResidualsDescription(argument: attentionResiduals).map { (1...IntegerList.largest).contains($0.blockSize) } ?? false) {
             throw ValidationError("--attention-residuals must be full or block:S with S in 1…\(IntegerList.largest), got \(attentionResiduals)")
         }
+        if depthFfnSlots && !depthKeys { throw ValidationError("--depth-ffn-slots needs --depth-keys") }
+        if depthKeys && mixer != "exact" { throw ValidationError("--depth-keys needs --mixer exact, got --mixer \(mixer)") }
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if checkpointEvery != nil && checkpoint == nil { throw ValidationError("--checkpoint-every needs --checkpoint") }
         if let curvePoints, !(0...Self.largestCurvePoints).contains(curvePoints) {
@@ -125,6 +130,7 @@ struct TrainCommand: ParsableCommand {
             RoutingDescription(capacity: $0, every: routingEvery ?? 2, mode: routingMode.flatMap(RoutingDescription.Mode.init) ?? .learned,
                                predictor: routingPredictor, seed: seed)
         }
+        if depthKeys { model.depthAttention = DepthAttentionDescription(feedForwardSlots: depthFfnSlots) }
         let defaultEpochs = task.name == "d-retrieval" ? 60 : nil
         let totalSteps = try steps ?? (epochs ?? defaultEpochs).map {
             try TrainingConfiguration.steps(epochs: $0, task: task, batchSize: batch)

@@ -14,6 +14,7 @@ protocol BlockStack: AnyObject {
 func makeBlockStack(model: ModelDescription, batch: Int, parameters: ParameterStore) -> any BlockStack {
     if let mode = model.attentionResiduals { return AttentionResidualBlocks(model: model, mode: mode, batch: batch, parameters: parameters) }
     if let routing = model.routing { return RoutedBlocks(model: model, routing: routing, batch: batch, parameters: parameters) }
+    if let depth = model.depthAttention { return DepthAttentionBlocks(model: model, depth: depth, batch: batch, parameters: parameters) }
     return SequentialBlocks(model: model, batch: batch, parameters: parameters)
 }
 

@@ -46,12 +46,15 @@ public struct ModelDescription: Codable, Sendable, Equatable {
     public var attentionResiduals: AttentionResidualsDescription?
     /// Mixture-of-Depths routing of every `every`-th block; nil for the standard stack.
     public var routing: RoutingDescription?
+    /// MoDA depth keys (`DepthAttentionBlocks`); nil: off.
+    public var depthAttention: DepthAttentionDescription?
 
     public init(input: Input, tokens: Int, classToken: Bool = false, learnedPositions: Bool = true, layers: Int,
                 mixer: MixerChoice = .exact, width: Int, heads: Int, headDimension: Int? = nil, mlpHidden: Int?,
                 mlpActivation: TrainingActivation = .gelu, norm: NormPlacement = .pre, normKind: NormKind = .layerNorm,
                 residual: Bool = true, causal: Bool, output: Output,
-                attentionResiduals: AttentionResidualsDescription? = nil, routing: RoutingDescription? = nil) {
+                attentionResiduals: AttentionResidualsDescription? = nil, routing: RoutingDescription? = nil,
+                depthAttention: DepthAttentionDescription? = nil) {
         self.input = input
         self.tokens = tokens
         self.classToken = classToken
@@ -70,6 +73,7 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         self.output = output
         self.attentionResiduals = attentionResiduals
         self.routing = routing
+        self.depthAttention = depthAttention
     }
 
     /// N, the tokens the blocks see: the input tokens plus the class token.
@@ -111,5 +115,10 @@ public struct ModelDescription: Codable, Sendable, Equatable {
         try mixer.validate(for: self)
         try attentionResiduals?.validate(for: self)
         if let routing { try routing.validate(for: self) }
+        try depthAttention?.validate(for: self)
+        let stacks = [attentionResiduals != nil, routing != nil, depthAttention != nil].filter { $0 }.count
+        guard stacks <= 1 else {
+            throw TrainingError.invalidOption("attention residuals, Mixture-of-Depths routing and depth keys are separate block stacks; choose at most one")
+        }
     }
 }
