@@ -9,8 +9,8 @@ import Kernels
 /// `scaledDotProductAttention` (scale 1/√d, the model's mask) → `[B, N, H·d]` → output projection
 /// (`[H·d, m]`) → y `[B, N, m]`.
 /// Cost: forward 2·B·N·m·4Hd (projections) + 4·B·H·N²·d (attention, ≈ half when causal) FLOPs;
-/// backward ≈ 2× the projections + 2.5× the attention. The flash calls return fresh tensors (the
-/// public API allocates its results): the one allocation per layer and step on that path.
+/// backward ≈ 2× the projections + 2.5× the attention. The flash forward returns fresh tensors (the one
+/// allocation per layer and step on that path); the backward writes into the gradients it kept.
 final class AttentionLayer: SequenceLayer {
     let heads: Int
     let headDimension: Int
@@ -23,6 +23,8 @@ final class AttentionLayer: SequenceLayer {
     private var values: Tensor<Float>
     private var gradOutput: Tensor<Float>
     private var result: AttentionResult?
+    /// dQ, dK, dV of the last backward, written over by the next one with the same batch.
+    private var gradients: AttentionGradients?
     /// The path for N ≤ 64; nil for longer sequences.
     private let short: ShortSequenceAttention?
     /// `[B·N, H·d]`: the heads' outputs side by side.
@@ -87,10 +89,15 @@ final class AttentionLayer: SequenceLayer {
         gradOutput.withUnsafeMutableBufferPointer { g in
             layout.toHeads(dAttended, part: 0, parts: 1, batch: batch, into: g.baseAddress!)
         }
-        let gradients = try! scaledDotProductAttentionBackward(
-            queries: queries.rows(0..<batch), keys: keys.rows(0..<batch), values: values.rows(0..<batch), forward: result,
-            gradOutput: gradOutput.rows(0..<batch), mask: mask, scale: scale, threads: context.threads)
-        for (part, tensor) in [gradients.queries, gradients.keys, gradients.values].enumerated() {
+        let (q, k, v, dO) = (queries.rows(0..<batch), keys.rows(0..<batch), values.rows(0..<batch), gradOutput.rows(0..<batch))
+        if gradients?.queries.shape == q.shape {
+            try! scaledDotProductAttentionBackward(queries: q, keys: k, values: v, forward: result, gradOutput: dO, mask: mask,
+                                                   scale: scale, threads: context.threads, into: &gradients!)
+        } else {
+            gradients = try! scaledDotProductAttentionBackward(queries: q, keys: k, values: v, forward: result, gradOutput: dO,
+                                                               mask: mask, scale: scale, threads: context.threads)
+        }
+        for (part, tensor) in [gradients!.queries, gradients!.keys, gradients!.values].enumerated() {
             tensor.withUnsafeBufferPointer { source in
                 layout.toRows(source.baseAddress!, part: part, parts: 3, batch: batch, into: gradProjected.pointer)
             }

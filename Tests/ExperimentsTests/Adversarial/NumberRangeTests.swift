@@ -77,6 +77,7 @@ struct NumberRangeTests {
         (["train", "--task", "text", "--depth-keys", "--mixer", "linear"], "--depth-keys needs --mixer exact"),
         (["train", "--task", "text", "--depth-ffn-slots"], "--depth-ffn-slots needs --depth-keys"),
         (["train", "--task", "mqar", "--depth-keys", "--depth-ffn-slots"], "depth FFN slots need blocks with an MLP"),
+        (["train", "--task", "text", "--depth-keys", "--attention-residuals", "full"], "choose at most one"),
         (["experiment", "moda", "--db", "{db}", "--layers", "4294967296"], "--layers"),
         (["experiment", "moda", "--db", "{db}", "--context", "1000000"], "--context"),
         (["experiment", "moda", "--db", "{db}", "--norms", "none"], "--norms"),
