@@ -16,7 +16,7 @@ struct ExperimentCommand: ParsableCommand {
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
-            ExperimentRecallCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
+            ExperimentRecallCommand.self, ExperimentCopyCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
             ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
