@@ -23,9 +23,9 @@ struct CopyAnalysis {
         var values: CopyValues { best.values }
         /// Sequence accuracy at the longest string length validated.
         var longestAccuracy: Double { values.lengths.last?.sequenceAccuracy ?? 0 }
-        /// The longest L at which this cell and every shorter validated length are copied (0 if none).
+        /// The longest L validated whose strings are copied with accuracy ≥ `copied` (0 if none).
         var longestCopied: Int {
-            values.lengths.prefix { $0.sequenceAccuracy >= CopyAnalysis.copied }.last?.countedTargets ?? 0
+            values.lengths.last { $0.sequenceAccuracy >= CopyAnalysis.copied }?.countedTargets ?? 0
         }
         /// How many letters the recurrent state could hold at 32 bits per float.
         var stateLetters: Double { Double(values.stateBytes * 8) / CopyAnalysis.bitsPerLetter }

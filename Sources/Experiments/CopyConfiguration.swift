@@ -24,10 +24,11 @@ public struct CopyConfiguration: Codable, Sendable, Equatable {
     public var settings: MeasurementSettings
 
     /// The default run, sized for ≤ 20 minutes on 2 cores under load with the release build (`CopyExperiment`,
-    /// measured in the README). The full grid (`fullWidths`, `fullMaxLength`) runs through the flags and `--shard`.
+    /// measured in the README): exact attention at width 32 needs ≈ 2000 steps of batch 32 at 3e-3 to copy
+    /// strings of up to 16 letters (0.92 of them after 1500); ≈ 64 validation strings per length. The full grid (`fullWidths`, `fullMaxLength`) runs through the flags and `--shard`.
     public init(mixers: [MixerChoice] = CopyConfiguration.defaultMixers, widths: [Int] = [32], heads: Int = 4,
-                minLength: Int = 1, maxLength: Int = 16, learningRates: [Float] = [1e-3, 3e-3], layers: Int = 2,
-                steps: Int = 800, batchSize: Int = 32, trainSamples: Int = 20_000, validationSamples: Int = 512,
+                minLength: Int = 1, maxLength: Int = 16, learningRates: [Float] = [3e-3, 1e-2], layers: Int = 2,
+                steps: Int = 2000, batchSize: Int = 32, trainSamples: Int = 50_000, validationSamples: Int = 1024,
                 seed: Int = 0, settings: MeasurementSettings = MeasurementSettings()) {
         self.mixers = mixers
         self.widths = widths

@@ -8,7 +8,7 @@ import Training
 /// from its KV cache; the string holds log2(26)·L bits. Claims: the transformer copies the longest strings;
 /// each recurrent mixer copies them less well; and whether those strings hold more bits than its state.
 ///
-/// Default: reference width 32, L in 1…16, exact vs mamba:16 vs linear × 2 learning rates = 6 runs, sized
+/// Default: reference width 32, L in 1…16, exact vs mamba:16 vs linear × 2 learning rates = 6 runs of 2000 steps, sized
 /// for ≤ 20 minutes on 2 cores with the release build (measured in the README); the full grid through
 /// `--full` or the flags, with `--shard`.
 public struct CopyExperiment: Experiment {

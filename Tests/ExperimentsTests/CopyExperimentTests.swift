@@ -1,14 +1,13 @@
 import Foundation
 import Testing
-import Training
-
+@testable import Training
 @testable import Experiments
 
-/// Strings of 1…3 letters, reference width 8 with 2 heads, 6 steps of batch 4: a point trains in well under a second.
+/// Strings of 1…3 letters, reference width 8 with 2 heads, 8 steps of batch 4: a point trains in well under a second.
 private func tiny(mixers: [MixerChoice] = [.exact, .mamba(stateSize: 2), .linear], rates: [Float] = [3e-3])
     -> CopyConfiguration
 {
-    CopyConfiguration(mixers: mixers, widths: [8], heads: 2, minLength: 1, maxLength: 3, learningRates: rates, steps: 6,
+    CopyConfiguration(mixers: mixers, widths: [8], heads: 2, minLength: 1, maxLength: 3, learningRates: rates, steps: 8,
                       batchSize: 4, trainSamples: 32, validationSamples: 24, settings: MeasurementSettings(threads: 1))
 }
 
@@ -117,7 +116,10 @@ struct CopyExperimentTests {
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         let claims = try #require(object?["claims"] as? [[String: Any]])
         #expect(claims.count == 3)
-        #expect(claims.allSatisfy { $0["claim"] is String && $0["measured"] != nil && $0["verdict"] is String })
+        // An inconclusive claim without a measurement has no `measured` (JSON has no NaN).
+        #expect(claims.allSatisfy {
+            $0["claim"] is String && ($0["measured"] is NSNumber || $0["verdict"] as? String == "inconclusive")
+        })
         #expect((object?["lengths"] as? [[String: Any]])?.count == 2 * 2)
     }
 }
