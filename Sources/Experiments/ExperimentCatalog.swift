@@ -5,7 +5,7 @@ public enum ExperimentCatalog {
     /// The experiment types in the order reports show them.
     static let all: [any Experiment.Type] = [
         ScalingExperiment.self, DirectSumExperiment.self, LargeEmbeddingExperiment.self, GradientCostExperiment.self,
-        HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self,
+        HardnessScalingExperiment.self, HeadsExperiment.self, RecallExperiment.self, CopyExperiment.self,
         BoundedEntriesExperiment.self, MixerHardnessExperiment.self,
         MixerFidelityExperiment.self, MixerScalingExperiment.self, AttnResExperiment.self, ModExperiment.self,
         MoDAExperiment.self,

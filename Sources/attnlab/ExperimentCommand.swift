@@ -16,9 +16,9 @@ struct ExperimentCommand: ParsableCommand {
         subcommands: [
             ExperimentScalingCommand.self, ExperimentDirectSumCommand.self, ExperimentLargeEmbeddingCommand.self,
             ExperimentGradientCostCommand.self, ExperimentHardnessScalingCommand.self, ExperimentHeadsCommand.self,
-            ExperimentRecallCommand.self, ExperimentBoundedEntriesCommand.self, ExperimentMixerHardnessCommand.self,
-            ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self, ExperimentAttnResCommand.self,
-            ExperimentModCommand.self, ExperimentMoDACommand.self,
+            ExperimentRecallCommand.self, ExperimentCopyCommand.self, ExperimentBoundedEntriesCommand.self,
+            ExperimentMixerHardnessCommand.self, ExperimentMixerFidelityCommand.self, ExperimentMixerScalingCommand.self,
+            ExperimentAttnResCommand.self, ExperimentModCommand.self, ExperimentMoDACommand.self,
             ExperimentUnknownCommand.self,
         ],
         defaultSubcommand: ExperimentUnknownCommand.self)
