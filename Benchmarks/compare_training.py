@@ -16,7 +16,7 @@ import argparse
 import os
 import time
 
-from benchcommon import attnlab_binary, attnlab_json
+from benchcommon import ISAS, attnlab_json
 
 # On a machine shared with other jobs, OpenMP threads that spin while waiting slow PyTorch down tenfold
 # (measured here: 2.3 vs 27 steps/s); passive waiting is what a fair comparison needs. Set before import.
@@ -137,7 +137,7 @@ def main():
     parser.add_argument("--mqar-batch", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each side is kept")
     args = parser.parse_args()
-    binary = attnlab_binary(args.attnlab)
+    binary = ISAS["native"].attnlab_binary(args.attnlab)
     if torch is not None:
         torch.set_num_threads(2)
         torch.manual_seed(0)
