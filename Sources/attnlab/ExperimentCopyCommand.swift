@@ -47,18 +47,8 @@ struct ExperimentCopyCommand: ParsableCommand {
     func run() throws { try options.run(experiment()) }
 
     private func experiment() throws -> CopyExperiment {
-        let choices = try mixers.split(separator: ",").map { name in
-            guard let choice = MixerChoice(argument: String(name)) else {
-                throw ValidationError("unknown mixer \(name) in --mixers; expected \(MixerChoice.names)")
-            }
-            return choice
-        }
-        let rates = try learningRates.split(separator: ",").map { text in
-            guard let rate = Float(text), rate > 0, rate.isFinite else {
-                throw ValidationError("--learning-rates must be positive numbers, got \(text)")
-            }
-            return rate
-        }
+        let choices = try TrainingSweepLists.mixers(mixers)
+        let rates = try TrainingSweepLists.learningRates(learningRates)
         return try validated { () throws(ExperimentError) in
             try CopyExperiment(configuration: CopyConfiguration(
                 mixers: choices, widths: full ? CopyConfiguration.fullWidths : widths.values, heads: heads,

@@ -37,18 +37,8 @@ struct ExperimentRecallCommand: ParsableCommand {
     func run() throws { try options.run(experiment()) }
 
     private func experiment() throws -> RecallExperiment {
-        let choices = try mixers.split(separator: ",").map { name in
-            guard let choice = MixerChoice(argument: String(name)) else {
-                throw ValidationError("unknown mixer \(name) in --mixers; expected \(MixerChoice.names)")
-            }
-            return choice
-        }
-        let rates = try learningRates.split(separator: ",").map { text in
-            guard let rate = Float(text), rate > 0, rate.isFinite else {
-                throw ValidationError("--learning-rates must be positive numbers, got \(text)")
-            }
-            return rate
-        }
+        let choices = try TrainingSweepLists.mixers(mixers)
+        let rates = try TrainingSweepLists.learningRates(learningRates)
         guard lengths.values.count == pairs.values.count else {
             throw ValidationError("--lengths and --pairs must have as many values, got \(lengths.values.count) and \(pairs.values.count)")
         }
