@@ -96,18 +96,18 @@ struct AttnResAnalysis {
                           series: series, xScale: .linear, yScale: .logarithmic)
     }
 
-    /// The α matrix as rows: for consumers at a quarter, half, three quarters of the depth and the
-    /// stack's output, α over the sources (0 = embedding).
+    /// The α matrix as a heatmap: one row per consumer (sub-layer 2 … L, then the stack's output), one
+    /// column per source (0 = embedding), mean over tokens; sources a consumer does not read are grey
+    /// (α is a softmax, so every source read has α > 0).
     private func mixingPlot(_ layers: Int, _ variant: Variant) -> LogLogPlot? {
         guard let mixing = profile(layers, variant)?.mixing, !mixing.isEmpty else { return nil }
-        let count = mixing.count
-        let rows = Array(Set([count / 4, count / 2, 3 * count / 4, count - 1].filter { $0 >= 0 })).sorted()
-        let series = rows.map { row in
-            PlotSeries(name: row == count - 1 ? "output" : "sub-layer \(row + 2)",
-                       points: mixing[row].enumerated().filter { $0.element > 0 }.map { PlotPoint(x: Double($0.offset), y: $0.element) })
-        }
-        return LogLogPlot(title: "L = \(layers), \(variant.rawValue): α over sources (rows of the α matrix, mean over tokens)",
-                          xLabel: "source (0 = embedding)", yLabel: "α", series: series, xScale: .linear, yScale: .linear)
+        let grid = HeatmapGrid(
+            values: mixing.map { row in row.map { $0 > 0 ? $0 : nil } },
+            rowNames: mixing.indices.map { $0 == mixing.count - 1 ? "output" : "sub-layer \($0 + 2)" },
+            columnNames: (0..<(mixing.map(\.count).max() ?? 0)).map(String.init))
+        return LogLogPlot(title: "L = \(layers), \(variant.rawValue): α, consumer × source (mean over tokens)",
+                          xLabel: "source (0 = embedding)", yLabel: "consumer", series: [], xScale: .linear, yScale: .linear,
+                          height: 560, heatmap: grid)
     }
 
     /// `--json` lists: per (variant, depth) each sub-layer's RMS, each block's gradient norm and every α.

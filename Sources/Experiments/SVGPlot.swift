@@ -60,10 +60,12 @@ public struct LogLogPlot: Codable, Sendable, Equatable {
     /// Size in pixels (the SVG scales with its `viewBox`).
     public var width: Double
     public var height: Double
+    /// When set, the plot is this matrix as coloured cells (`HeatmapGrid`) instead of `series`.
+    public var heatmap: HeatmapGrid?
 
     public init(title: String, xLabel: String, yLabel: String, series: [PlotSeries],
                 xScale: AxisScale = .logarithmic, yScale: AxisScale = .logarithmic,
-                width: Double = 720, height: Double = 460) {
+                width: Double = 720, height: Double = 460, heatmap: HeatmapGrid? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -72,11 +74,13 @@ public struct LogLogPlot: Codable, Sendable, Equatable {
         self.yScale = yScale
         self.width = width
         self.height = height
+        self.heatmap = heatmap
     }
 
     /// The SVG document (no XML declaration, so it can also be inlined in HTML).
     public func svg() -> String {
-        SVGPlotRenderer(plot: self).render()
+        if let heatmap { return SVGHeatmapRenderer(plot: self, grid: heatmap).render() }
+        return SVGPlotRenderer(plot: self).render()
     }
 }
 
