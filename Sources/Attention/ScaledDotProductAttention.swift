@@ -103,14 +103,14 @@ public func scaledDotProductAttentionBackward(
         throw AttentionError.mismatch("gradient of the output has shape \(gradOutput.shape) and the output \(forward.output.shape); both must be \(queries.shape)")
     }
     let shapes = [queries.shape, keys.shape, values.shape] + (depth.map { [$0.keys.shape, $0.values.shape] } ?? [])
-    guard gradients.tensors.map(\.shape) == shapes else {
-        throw AttentionError.mismatch("gradient buffers have shapes \(gradients.tensors.map(\.shape)); this call needs \(shapes)")
+    var outputs = gradients.tensors
+    guard outputs.map(\.shape) == shapes else {
+        throw AttentionError.mismatch("gradient buffers have shapes \(outputs.map(\.shape)); this call needs \(shapes)")
     }
     let scale = scale ?? 1 / Float(shape.headDimension).squareRoot()
     let inputs = [queries, keys, values, forward.output, forward.logSumExp, gradOutput]
         + (depth.map { [$0.keys, $0.values] } ?? [])
     // Move the tensors out of `gradients` so their storage is unshared and written in place.
-    var outputs = gradients.tensors
     gradients = AttentionGradients(tensors: outputs.map { _ in Tensor(zeros: [0]) })
     withTensorStorage(reading: inputs, writing: &outputs) { i, o in
         flashAttentionBackward(

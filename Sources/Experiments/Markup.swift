@@ -26,4 +26,10 @@ enum Markup {
 
     /// A coordinate with two decimals, for SVG attributes.
     static func coordinate(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    /// An SVG `<text>` element at (x, y) with extra `attributes` (may be empty) and escaped content.
+    static func svgText(_ content: String, x: Double, y: Double, attributes: String) -> String {
+        let extra = attributes.isEmpty ? "" : " " + attributes
+        return ##"<text x="\##(coordinate(x))" y="\##(coordinate(y))"\##(extra)>\##(escape(content))</text>"##
+    }
 }

@@ -109,8 +109,7 @@ struct SVGHeatmapRenderer {
     }
 
     private func text(_ content: String, x: Double, y: Double, attributes: String) -> String {
-        let extra = attributes.isEmpty ? "" : " " + attributes
-        return ##"<text x="\##(c(x))" y="\##(c(y))"\##(extra)>\##(Markup.escape(content))</text>"##
+        Markup.svgText(content, x: x, y: y, attributes: attributes)
     }
 
     private func c(_ value: Double) -> String { Markup.coordinate(value) }
