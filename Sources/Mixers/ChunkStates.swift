@@ -31,31 +31,42 @@ struct ChunkStates {
 
     /// Replaces each ΔS_c by Σ over the earlier chunks (or, `reverse`, the later ones) of their ΔS, each
     /// decayed by the chunks in between: S_c = d_{c−1} ⊙ S_{c−1} + ΔS_{c−1} (reverse: R_c = d_{c+1} ⊙ R_{c+1}
-    /// + ΔS_{c+1}), d the chunk's e^{b_last} per state row. Parallel over (head, state row).
+    /// + ΔS_{c+1}), d the chunk's e^{b_last} per state row. Parallel over (head, block of 8 state rows);
+    /// each item walks the chunks with its 8·e running sums and reads 8 contiguous rows per chunk.
     func scan(reverse: Bool, threads: Int) {
         let (p, e) = (keyWidth, valueWidth)
-        parallelFor(heads * p, threads: threads) { item in
-            let (g, a) = item.quotientAndRemainder(dividingBy: p)
-            let order = reverse ? Array((0..<chunks).reversed()) : Array(0..<chunks)
-            var j = 0
-            while j < e {
-                let width = min(mixerLanes, e - j)
-                var running = MixerVector()
-                for c in order {
-                    let row = state(g, c) + a * e + j
-                    var own = MixerVector()
-                    if width == mixerLanes {
-                        own = row.vector(at: 0)
-                        row.store(running, at: 0)
-                    } else {
-                        for lane in 0..<width { own[lane] = row[lane] }
-                        for lane in 0..<width { row[lane] = running[lane] }
-                    }
+        let block = 8, blocks = (p + block - 1) / block
+        parallelFor(heads * blocks, threads: threads) { item in
+            let (g, b) = item.quotientAndRemainder(dividingBy: blocks)
+            let stateRows = b * block ..< min(p, (b + 1) * block)
+            let running = UnsafeMutablePointer<Float>.allocate(capacity: stateRows.count * e)
+            defer { running.deallocate() }
+            running.update(repeating: 0, count: stateRows.count * e)
+            for step in 0..<chunks {
+                let c = reverse ? chunks - 1 - step : step
+                for a in stateRows {
                     let d = decays.map { $0[(g * chunks + c) * p + a] } ?? 1
-                    running = multiplyAdd(MixerVector(repeating: d), running, own)
+                    swapAndAccumulate(state(g, c) + a * e, running + (a - stateRows.lowerBound) * e, decay: d, count: e)
                 }
-                j += width
             }
+        }
+    }
+
+    /// For each i: (row[i], sum[i]) ← (sum[i], d·sum[i] + row[i]).
+    private func swapAndAccumulate(_ row: UnsafeMutablePointer<Float>, _ sum: UnsafeMutablePointer<Float>, decay d: Float, count: Int) {
+        let dv = MixerVector(repeating: d)
+        var j = 0
+        while j + mixerLanes <= count {
+            let (own, carried) = (row.vector(at: j), sum.vector(at: j))
+            row.store(carried, at: j)
+            sum.store(multiplyAdd(dv, carried, own), at: j)
+            j += mixerLanes
+        }
+        while j < count {
+            let own = row[j]
+            row[j] = sum[j]
+            sum[j] = multiplyAdd(d, sum[j], own)
+            j += 1
         }
     }
 }

@@ -113,7 +113,7 @@ public struct MixerDescription: Codable, Sendable, Equatable {
         switch kind {
         case .exact, .window: return ExactMixer(descriptor: self)
         case .linear: return FeatureMapMixer(descriptor: self, featureMap: EluFeatureMap())
-        case .based: return FeatureMapMixer(descriptor: self, featureMap: TaylorFeatureMap())
+        case .based: return BasedMixer(descriptor: self)
         case .polynomial: return PolynomialMixer(descriptor: self)
         case .performer: return PerformerMixer(descriptor: self)
         case .linformer: return LinformerMixer(descriptor: self)
