@@ -12,7 +12,7 @@ import Kernels
 /// keeps every thread busy:
 ///  1. each chunk's own state ΔS_c = K̂_cᵀ·V_c and its intra-chunk output mask(Q̃_c·K̃_cᵀ)·V_c (GEMMs);
 ///  2. an exclusive prefix scan S_c = diag(e^{b_last}) S_{c−1} + ΔS_{c−1} (elementwise, parallel over rows);
-///  3. o_c += Q̃_c·S_c (GEMM).
+///  3. o_c += Q̃_c·S_c (GEMM; with decay, Q̃ is kept from pass 1).
 /// With b_i the cumulative log-decay from the chunk's start (inclusive): Q̃ = Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
 /// K̂ = K ⊙ e^{b_last − b}; without decay all three are Q and K themselves. The split e^{b_i}·e^{−b_j} is
 /// exact in float32 while the decay summed over one chunk stays above ≈ −80.
@@ -60,7 +60,12 @@ struct ChunkedLinearAttention {
         }
         let chunks = chunkCount
         let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
-        defer { states.free() }
+        // With decay, pass 1 keeps q̃ `[G, N, p]` for pass 3.
+        let decayedQueries: UnsafeMutablePointer<Float>? = x.logDecay == nil ? nil : .allocate(capacity: heads * n * p)
+        defer {
+            states.free()
+            decayedQueries?.deallocate()
+        }
         withChunkScratch { scratch in
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
@@ -70,21 +75,20 @@ struct ChunkedLinearAttention {
                 gemm(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: v, ldb: e,
                      c: states.state(g, c), ldc: e, threads: 1)
                 states.setDecay(g, c, from: ops)
+                decayedQueries?.advanced(by: (g * n + r.lowerBound) * p).update(from: ops.queries, count: r.count * p)
                 maskedScores(ops.queries, ops.keys, count: r.count, into: s.scores)
                 gemm(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: v, ldb: e,
                      c: o + (g * n + r.lowerBound) * e, ldc: e, threads: 1)
             }
         }
         states.scan(reverse: false, threads: threads)
-        withChunkScratch { scratch in
-            parallelForWorkers(heads * chunks, threads: threads) { item, worker in
-                let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
-                guard c > 0 else { return }
-                let r = rows(c)
-                let ops = operands(x, head: g, chunk: c, scratch: scratch(worker))
-                gemm(m: r.count, n: e, k: p, a: ops.queries, lda: p, b: states.state(g, c), ldb: e,
-                     beta: 1, c: o + (g * n + r.lowerBound) * e, ldc: e, threads: 1)
-            }
+        let queries = decayedQueries.map { UnsafePointer($0) } ?? x.q
+        parallelFor(heads * chunks, threads: threads) { item in
+            let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
+            guard c > 0 else { return }
+            let r = rows(c), first = g * n + r.lowerBound
+            gemm(m: r.count, n: e, k: p, a: queries + first * p, lda: p, b: states.state(g, c), ldb: e,
+                 beta: 1, c: o + first * e, ldc: e, threads: 1)
         }
     }
 
@@ -116,14 +120,14 @@ struct ChunkedLinearAttention {
         for i in 1..<max(1, r.count) {
             zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
         }
+        // One exp per element: e^{−b} = 1/e^{b} and e^{b_last − b} = e^{b_last}·e^{−b} (b ≥ −80 keeps both finite).
         Kernels.exp(b, s.expB, count: count)
-        zipLanes(b, b, into: s.extra, count: count) { x, _ in -x }
-        Kernels.exp(s.extra, s.expNegB, count: count)
-        let last = UnsafePointer(b + (r.count - 1) * p)
+        let one = MixerVector(repeating: 1)
+        zipLanes(s.expB, s.expB, into: s.expNegB, count: count) { x, _ in one / x }
+        let last = UnsafePointer(s.expB + (r.count - 1) * p)
         for i in 0..<r.count {
-            zipLanes(last, b + i * p, into: s.extra + i * p, count: p) { $0 - $1 }
+            zipLanes(last, s.expNegB + i * p, into: s.expTail + i * p, count: p) { $0 * $1 }
         }
-        Kernels.exp(s.extra, s.expTail, count: count)
         zipLanes(q, s.expB, into: s.queries, count: count) { $0 * $1 }
         zipLanes(k, s.expNegB, into: s.keys, count: count) { $0 * $1 }
         zipLanes(k, s.expTail, into: s.keysTail, count: count) { $0 * $1 }
