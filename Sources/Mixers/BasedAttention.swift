@@ -17,7 +17,7 @@ import Kernels
 /// mask(κ(Q_c·K_cᵀ))·V_c and its row sums (two GEMMs, k = D and k = C), plus the slices' partial sums,
 /// divided by the denominator.
 /// Cost per token and head: `flops`; memory P·G·N·(D + 1) floats of partial sums, and per item
-/// (C + D + 1)·r_p floats.
+/// (C + D + 1)·r_p + D·C floats.
 struct BasedAttention {
     let heads: Int, length: Int, headDimension: Int
     let scale: Float
@@ -88,15 +88,17 @@ struct BasedAttention {
         numerators: UnsafeMutablePointer<Float>, denominators: UnsafeMutablePointer<Float>
     ) {
         let (d, w) = (headDimension, slice.width)
-        let memory = UnsafeMutablePointer<Float>.allocate(capacity: (d + 1 + chunk) * w)
+        let memory = UnsafeMutablePointer<Float>.allocate(capacity: (d + 1 + chunk) * w + d * chunk)
         defer { memory.deallocate() }
         let (state, sums, features) = (memory, memory + d * w, memory + (d + 1) * w)
+        let keyColumns = features + chunk * w
         state.update(repeating: 0, count: (d + 1) * w)
         func absorb(_ r: Range<Int>) {
-            slice.apply(k + r.lowerBound * d, rows: r.count, scale: scale, into: features)
-            gemm(transposeA: true, m: w, n: d, k: r.count, a: features, lda: w, b: v + r.lowerBound * d, ldb: d,
+            // φ_p(K_c)ᵀ `[r_p, L]` is the GEMM's A as stored (read in place, not packed).
+            slice.applyTransposed(k + r.lowerBound * d, rows: r.count, scale: scale, columns: keyColumns, into: features)
+            gemm(m: w, n: d, k: r.count, a: features, lda: r.count, b: v + r.lowerBound * d, ldb: d,
                  beta: 1, c: state, ldc: d, threads: 1)
-            for i in 0..<r.count { addScaled(features + i * w, 1, into: sums, count: w) }
+            for f in 0..<w { sums[f] += pairwiseSum(features + f * r.count, count: r.count) }
         }
         func read(_ r: Range<Int>) {
             slice.apply(q + r.lowerBound * d, rows: r.count, scale: scale, into: features)

@@ -36,4 +36,29 @@ struct TaylorFeatureSlice {
             }
         }
     }
+
+    /// This slice of φ(x) transposed: x `[rows, D]` → out `[width, rows]` (row f holds feature f of every
+    /// x row, as a GEMM's untransposed A), through `columns` `[D, rows]` scratch for xᵀ. Same products as
+    /// `apply`. Cost: `width` multiplies per row and one D×rows transpose.
+    func applyTransposed(_ x: UnsafePointer<Float>, rows: Int, scale: Float, columns xT: UnsafeMutablePointer<Float>,
+                         into out: UnsafeMutablePointer<Float>) {
+        let d = headDimension
+        for i in 0..<rows {
+            for a in 0..<d { xT[a * rows + i] = x[i * d + a] }
+        }
+        let linear = MixerVector(repeating: scale.squareRoot()), quadratic = MixerVector(repeating: scale / Float(2).squareRoot())
+        var feature = 0
+        if leading {
+            out.update(repeating: 1, count: rows)
+            zipLanes(xT, xT, into: out + rows, count: d * rows) { x, _ in x * linear }
+            feature = 1 + d
+        }
+        for a in quadraticRows {
+            let xa = UnsafePointer(xT + a * rows)
+            for b in 0..<d {
+                zipLanes(xa, xT + b * rows, into: out + feature * rows, count: rows) { xa, xb in xb * (quadratic * xa) }
+                feature += 1
+            }
+        }
+    }
 }

@@ -44,6 +44,16 @@ struct BasedAttentionTests {
                     for row in 0..<3 { joined[row] += part[row * slice.width ..< (row + 1) * slice.width] }
                 }
                 #expect(joined.flatMap { $0 } == full, "D=\(d) parts=\(parts)")
+                for slice in slices {
+                    var (part, transposed) = ([Float](repeating: 0, count: 3 * slice.width), [Float](repeating: 0, count: 3 * slice.width))
+                    var columns = [Float](repeating: 0, count: 3 * d)
+                    x.withUnsafeBufferPointer {
+                        slice.apply($0.baseAddress!, rows: 3, scale: 0.3, into: &part)
+                        slice.applyTransposed($0.baseAddress!, rows: 3, scale: 0.3, columns: &columns, into: &transposed)
+                    }
+                    let flipped = (0..<(3 * slice.width)).map { transposed[($0 % slice.width) * 3 + $0 / slice.width] }
+                    #expect(flipped == part, "transposed slice, D=\(d) parts=\(parts)")
+                }
             }
         }
     }
