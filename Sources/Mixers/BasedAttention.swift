@@ -107,7 +107,7 @@ struct BasedAttention {
             for i in 0..<r.count { denominators[r.lowerBound + i] = dotProduct(features + i * w, sums, count: w) }
         }
         if causal {
-            (numerators).update(repeating: 0, count: rows(0).count * d)
+            numerators.update(repeating: 0, count: rows(0).count * d)
             denominators.update(repeating: 0, count: rows(0).count)
             for c in 0..<chunkCount {
                 if c > 0 { read(rows(c)) }

@@ -1,7 +1,7 @@
 import Kernels
 
-/// `linear`, `based` and `polynomial`: kernelised attention with a fixed feature map (see
-/// `NormalizedFeatureAttention`), causal or not.
+/// `linear` and `polynomial` (and `based`'s backward; its forward is `BasedAttention`): kernelised attention
+/// with a fixed feature map (see `NormalizedFeatureAttention`), causal or not.
 ///
 /// Forward: φ(Q), φ(K) `[B·H, N, r]` (parallel over row blocks), then the chunked numerator/denominator.
 /// Backward recomputes the features (r can be large: Based at D = 64 has r = 4161) and maps dφ back to dQ, dK.

@@ -30,7 +30,7 @@ public protocol TokenMixer: Sendable {
     func stateBytes(n: Int, d: Int) -> Int
 
     /// Forward FLOPs per token and head of the fast path at length `n`, head dimension `d`, as performed
-    /// (chunked causal forms count their whole 64×64 intra-chunk products). Backward is about 2–3× this.
+    /// (chunked causal forms count their whole C×C intra-chunk products). Backward is about 2–3× this.
     func flops(n: Int, d: Int) -> Double
 }
 

@@ -9,7 +9,7 @@ struct BenchMixerCommand: ParsableCommand {
         abstract: "Time a token mixer or the Mamba block forward (and backward): seconds, GFLOP/s from the mixer's own FLOP count, state, peak memory.",
         discussion: """
             FLOPs are the mixer's `flops(n:d:)` per token × N × B·H (as performed: chunked causal forms count \
-            whole 64×64 chunks); the backward pass is counted as 2.5× the forward FLOPs. Inputs are N(0, 1). \
+            whole C×C chunks, C = 64, Based 128); the backward pass is counted as 2.5× the forward FLOPs. Inputs are N(0, 1). \
             mamba times the block (mamba_simple defaults, seed --seed) on X [B, N, --width]; --heads and \
             --head-dim do not apply to it, and it is causal by construction.
             """)
