@@ -66,12 +66,24 @@ import Testing
                    reference: { layer.reference($0, batch: 3, parameters: $1) })
     }
 
-    /// N = 67 > 64 goes through the flash kernels instead of the short-sequence path.
+    /// N = 67 through the flash kernels (`AttentionPath.fastest` takes the materialised path there).
     @Test(arguments: [AttentionMask.none, .causal]) func attentionThroughFlashKernels(_ mask: AttentionMask) {
         let harness = LayerHarness()
         let layer = AttentionLayer("attention", width: 5, heads: 2, headDimension: 3, length: 67, mask: mask, batch: 2,
-                                   parameters: harness.parameters)
+                                   parameters: harness.parameters, path: .flash)
         checkLayer(harness: harness, inputCount: 670, outputCount: 670,
+                   forward: { layer.forward($0, batch: 2, $1) }, backward: { layer.backward($0, batch: 2, $1) },
+                   reference: { layer.reference($0, batch: 2, parameters: $1) })
+    }
+
+    /// The GEMM path at N = 67 (a full and a 3-row block of queries) and N = 7 (one ragged block).
+    @Test(arguments: [(AttentionMask.none, 67), (.causal, 67), (.slidingWindow(5), 67), (.causal, 7)])
+    func attentionThroughMaterializedPath(_ mask: AttentionMask, _ length: Int) {
+        #expect(AttentionPath.fastest(length: 67, heads: 2, batch: 2, mask: mask) == .materialized)
+        let harness = LayerHarness()
+        let layer = AttentionLayer("attention", width: 5, heads: 2, headDimension: 3, length: length, mask: mask, batch: 2,
+                                   parameters: harness.parameters, path: .materialized)
+        checkLayer(harness: harness, inputCount: 10 * length, outputCount: 10 * length,
                    forward: { layer.forward($0, batch: 2, $1) }, backward: { layer.backward($0, batch: 2, $1) },
                    reference: { layer.reference($0, batch: 2, parameters: $1) })
     }

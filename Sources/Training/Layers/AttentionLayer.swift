@@ -1,16 +1,18 @@
 import Attention
 import Kernels
 
-/// Multi-head exact softmax attention with input and output projections: through the flash kernels,
-/// or for N ≤ 64 through `ShortSequenceAttention` (the same function, without the flash tiles' padding).
+/// Multi-head exact softmax attention with input and output projections, through the path
+/// `AttentionPath.fastest` picks for the shape: `ShortSequenceAttention` (N ≤ 64, without the flash tiles'
+/// padding), `MaterializedAttention` (N ≤ 256, GEMMs with P kept) or the flash kernels.
 ///
 /// Shapes (B batch, N tokens, m width, H heads, d head dim): x `[B, N, m]` → fused projection
 /// `[B·N, 3·H·d]` (W `[m, 3Hd]`: queries, keys, values, each head-major) → Q, K, V `[B, H, N, d]` →
 /// `scaledDotProductAttention` (scale 1/√d, the model's mask) → `[B, N, H·d]` → output projection
 /// (`[H·d, m]`) → y `[B, N, m]`.
 /// Cost: forward 2·B·N·m·4Hd (projections) + 4·B·H·N²·d (attention, ≈ half when causal) FLOPs;
-/// backward ≈ 2× the projections + 2.5× the attention. The flash forward returns fresh tensors (the one
-/// allocation per layer and step on that path); the backward writes into the gradients it kept.
+/// backward ≈ 2× the projections + 2.5× the attention. The fused paths read the projection in place; the
+/// flash path copies Q, K, V, dO into head-major tensors and back, and its forward returns fresh tensors
+/// (the one allocation per layer and step on that path); its backward writes into the gradients it kept.
 final class AttentionLayer: SequenceLayer {
     let heads: Int
     let headDimension: Int
@@ -25,16 +27,16 @@ final class AttentionLayer: SequenceLayer {
     private var result: AttentionResult?
     /// dQ, dK, dV of the last backward, written over by the next one with the same batch.
     private var gradients: AttentionGradients?
-    /// The path for N ≤ 64; nil for longer sequences.
-    private let short: ShortSequenceAttention?
+    /// The short or materialised path; nil on the flash path.
+    private let fused: (any FusedProjectionAttention)?
     /// `[B·N, H·d]`: the heads' outputs side by side.
     private let attended: FloatBuffer
     /// `[B·N, 3·H·d]`.
     private let gradProjected: FloatBuffer
 
-    /// Registers `{name}.qkv.*` and `{name}.out.*`.
+    /// Registers `{name}.qkv.*` and `{name}.out.*`. `path` overrides `AttentionPath.fastest` (tests).
     init(_ name: String, width: Int, heads: Int, headDimension: Int, length: Int, mask: AttentionMask, batch: Int,
-         parameters: ParameterStore) {
+         parameters: ParameterStore, path: AttentionPath? = nil) {
         self.heads = heads
         self.headDimension = headDimension
         self.length = length
@@ -42,11 +44,18 @@ final class AttentionLayer: SequenceLayer {
         let inner = heads * headDimension
         projection = LinearLayer("\(name).qkv", input: width, output: 3 * inner, rows: batch * length, parameters: parameters)
         outputProjection = LinearLayer("\(name).out", input: inner, output: width, rows: batch * length, parameters: parameters)
-        short = length <= ShortSequenceAttention.maximumLength
-            ? ShortSequenceAttention(heads: heads, headDimension: headDimension, length: length, mask: mask,
-                                     scale: 1 / Float(headDimension).squareRoot(), batch: batch)
-            : nil
-        let shape = short == nil ? [batch, heads, length, headDimension] : [0]
+        let scale = 1 / Float(headDimension).squareRoot()
+        switch path ?? AttentionPath.fastest(length: length, heads: heads, batch: batch, mask: mask) {
+        case .short:
+            fused = ShortSequenceAttention(heads: heads, headDimension: headDimension, length: length, mask: mask,
+                                           scale: scale, batch: batch)
+        case .materialized:
+            fused = MaterializedAttention(heads: heads, headDimension: headDimension, length: length, mask: mask,
+                                          scale: scale, batch: batch)
+        case .flash:
+            fused = nil
+        }
+        let shape = fused == nil ? [batch, heads, length, headDimension] : [0]
         queries = Tensor(zeros: shape)
         keys = Tensor(zeros: shape)
         values = Tensor(zeros: shape)
@@ -60,8 +69,8 @@ final class AttentionLayer: SequenceLayer {
 
     func forward(_ x: UnsafePointer<Float>, batch: Int, _ context: StepContext) -> UnsafeMutablePointer<Float> {
         let projected = projection.forward(x, rows: batch * length, context)
-        if let short {
-            short.forward(projected, output: attended.pointer, batch: batch)
+        if let fused {
+            fused.forward(projected, output: attended.pointer, batch: batch)
             return outputProjection.forward(attended.pointer, rows: batch * length, context)
         }
         let n = length
@@ -81,8 +90,8 @@ final class AttentionLayer: SequenceLayer {
     func backward(_ dy: UnsafePointer<Float>, batch: Int, _ context: StepContext) -> UnsafeMutablePointer<Float> {
         let n = length
         let dAttended = outputProjection.backward(dy, rows: batch * n, context)!
-        if let short {
-            short.backward(projection.output.pointer, gradOutput: dAttended, gradProjected: gradProjected.pointer, batch: batch)
+        if let fused {
+            fused.backward(projection.output.pointer, gradOutput: dAttended, gradProjected: gradProjected.pointer, batch: batch)
             return projection.backward(gradProjected.pointer, rows: batch * n, context)!
         }
         guard let result else { preconditionFailure("backward before forward") }

@@ -32,13 +32,7 @@ struct ShortSequenceAttention {
     }
 
     /// The keys query i sees: 0..<N, 0...i (causal) or within the window.
-    private func visible(_ i: Int) -> Range<Int> {
-        switch mask {
-        case .causal: return 0..<(i + 1)
-        case .slidingWindow(let w): return max(0, i - w + 1)..<(i + 1)
-        case .none, .explicit: return 0..<length
-        }
-    }
+    private func visible(_ i: Int) -> Range<Int> { mask.keyRange(seenBy: i..<i + 1, length: length) }
 
     func forward(_ projected: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int) {
         let (h, n, d) = (heads, length, headDimension)
