@@ -4,14 +4,17 @@ import Training
 /// The sizes of the `recall` sweep (Zoology's Figure 2 scaled down, SCIENCE.md §4): MQAR accuracy of
 /// 2-layer models with each mixer, at every (N, kv pairs), width and learning rate.
 public struct RecallConfiguration: Codable, Sendable, Equatable {
-    /// One MQAR shape: N tokens holding `pairs` key-value pairs and their queries.
+    /// One MQAR shape: N tokens holding `pairs` key-value pairs and their queries, trained for `steps`
+    /// optimizer steps (nil: the configuration's `steps`).
     public struct Shape: Codable, Sendable, Hashable {
         public var length: Int
         public var pairs: Int
+        public var steps: Int?
 
-        public init(length: Int, pairs: Int) {
+        public init(length: Int, pairs: Int, steps: Int? = nil) {
             self.length = length
             self.pairs = pairs
+            self.steps = steps
         }
     }
 
@@ -22,6 +25,7 @@ public struct RecallConfiguration: Codable, Sendable, Equatable {
     public var learningRates: [Float]
     public var vocabulary: Int
     public var layers: Int
+    /// Optimizer steps of a shape without its own `steps`.
     public var steps: Int
     public var batchSize: Int
     public var trainSamples: Int
@@ -51,6 +55,11 @@ public struct RecallConfiguration: Codable, Sendable, Equatable {
         self.validationSamples = validationSamples
         self.seed = seed
         self.settings = settings
+    }
+
+    /// The optimizer steps of the shape (N, kv): its own, else `steps`.
+    public func steps(length: Int, pairs: Int) -> Int {
+        shapes.first { $0.length == length && $0.pairs == pairs }?.steps ?? steps
     }
 
     /// Based is left out of the default: its Taylor features grow as d², > 2 s a step at N = 64, width 32.

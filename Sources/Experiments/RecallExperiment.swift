@@ -36,6 +36,7 @@ public struct RecallExperiment: Experiment {
                               (c.trainSamples, "training samples"), (c.validationSamples, "validation samples")] {
             try OptionCheck.size(value, name)
         }
+        for shape in c.shapes { if let steps = shape.steps { try OptionCheck.size(steps, "steps of N = \(shape.length)") } }
         self.configuration = c
         for point in points {
             do { try trainingConfiguration(point).validate() } catch {
@@ -71,7 +72,8 @@ public struct RecallExperiment: Experiment {
         let mixer = MixerChoice(argument: point.mixer) ?? .exact
         return TrainingConfiguration(
             task: task, model: task.defaultModel(layers: c.layers, heads: 1, width: point.width, mixer: mixer),
-            steps: c.steps, batchSize: c.batchSize, learningRate: point.learningRate, weightDecay: 0.1,
+            steps: c.steps(length: point.length, pairs: point.pairs), batchSize: c.batchSize,
+            learningRate: point.learningRate, weightDecay: 0.1,
             seed: UInt64(c.seed))
     }
 
