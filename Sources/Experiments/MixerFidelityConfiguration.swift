@@ -35,8 +35,8 @@ public struct MixerFidelityConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var settings: MeasurementSettings
 
-    /// Defaults sized so the 144 points take ≈ 5 minutes on 2 cores with a release build: N = 512 … 4096,
-    /// H = 2, D = 16, and budgets spanning 16× (Performer 64×, for its m^{-1/2} fit).
+    /// Defaults: 216 points (3 inputs; the 144 of two inputs took ≈ 5 minutes on 2 cores with a release
+    /// build): N = 512 … 4096, H = 2, D = 16, and budgets spanning 16× (Performer 64×, for its m^{-1/2} fit).
     public init(inputs: [FidelityInput] = FidelityInput.allCases, lengths: [Int] = [512, 1024, 2048, 4096],
                 mixers: [MixerKind] = MixerFidelityConfiguration.defaultMixers, heads: Int = 2, headDimension: Int = 16,
                 windows: [Int] = [16, 64, 256], performerFeatures: [Int] = [16, 64, 256, 1024],

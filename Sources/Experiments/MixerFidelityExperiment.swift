@@ -61,7 +61,7 @@ public struct MixerFidelityExperiment: Experiment {
     public func describe(_ point: FidelityPoint) -> String { "\(point.input.rawValue) \(point.label) N=\(point.n)" }
 
     /// Independent feature draws (seeds seed … seed + 3) a Performer point's error is the mean of: one draw's
-    /// error scatters by ≈ ±20% around the mean, enough to widen the m^(−1/2) fit's interval past its band.
+    /// error scatters by ≈ ±15% around the mean, enough to widen the m^(−1/2) fit's interval past its band.
     static let performerDraws = 4
 
     /// Times the mixer's forward pass and measures its error on the sampled rows; stores `relativeError` (the

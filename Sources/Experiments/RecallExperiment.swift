@@ -9,9 +9,9 @@ import Training
 /// where its fixed-size state must hold kv pairs of width-sized vectors. The report plots accuracy
 /// against the recurrent-state bytes.
 ///
-/// Default: N = 64, kv = 4, width 32, 5 mixers × 3 learning rates = 15 runs of 600 steps (batch 64), sized
-/// for ≤ 20 minutes on 2 cores with the release build (measured in the README); the full grid through
-/// `--full` or the flags, with `--shard`.
+/// Default: (N, kv) = (64, 4) and (128, 8), width 32, 5 mixers × 3 learning rates = 30 runs of batch 64
+/// (400 steps at N = 64, 800 at N = 128), sized for ≤ 20 minutes on 2 cores with the release build
+/// (measured in the README); the full grid through `--full` or the flags, with `--shard`.
 public struct RecallExperiment: Experiment {
     public static let name = "recall"
     public static let title = "Associative recall (MQAR) vs width: exact attention vs sub-quadratic mixers"

@@ -8,9 +8,10 @@ struct ExperimentRecallCommand: ParsableCommand {
         abstract: "MQAR accuracy vs width for exact attention vs linear, based, window, gla, mamba (Zoology's Figure 2, scaled down).",
         discussion: """
             Trains one 2-layer model per (N, kv, width, mixer, learning rate) with --threads threads; the timing \
-            options are not used. The default (N = 64, kv = 4, width 32; exact, linear, window:16, gla, mamba; \
-            3 learning rates; 600 steps of batch 64 each) is sized for 20 minutes on 2 cores (release build); --full runs the issue's grid \
-            ((64, 4), (128, 8), (256, 16) at widths 32, 64, 128), best split with --shard.
+            options are not used. The default ((N, kv) = (64, 4) for 400 steps and (128, 8) for 800 steps of \
+            batch 64; width 32; exact, linear, window:16, gla, mamba; 3 learning rates) is sized for 20 minutes on \
+            2 cores (release build); --full runs the issue's grid ((64, 4), (128, 8), (256, 16) at widths 32, 64, \
+            128), best split with --shard.
             """)
 
     @OptionGroup var options: ExperimentOptions
