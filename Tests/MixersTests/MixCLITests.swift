@@ -80,7 +80,7 @@ struct MixCLITests {
         let arguments = ["--queries", path("q.npy"), "--keys", path("k.npy"), "--values", path("v.npy")]
         let run = try runAttnlab(["mix", "--mixer", "polynomial", "--degree", "2", "--output", path("o.npy")] + arguments)
         #expect(run.status == 0, "\(run.standardError)")
-        #expect(try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("o.npy"))).floats().allSatisfy(\.isFinite))
+        #expect(try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("o.npy"))).floats().allSatisfy { $0.isFinite })
         let bad = try runAttnlab(["mix", "--mixer", "polynomial", "--degree", "4", "--bound", "1e-7", "--output", path("bad.npy")]
                                  + arguments)
         let message = bad.standardError.trimmingCharacters(in: .newlines)

@@ -92,7 +92,7 @@ struct PolynomialMixerTests {
             for degree in [1, 2, 4] {
                 let description = MixerDescription(kind: .polynomial, degree: degree)
                 let output = try description.makeMixer().forward(queries: q, keys: k, values: v).output
-                #expect(output.elements.allSatisfy(\.isFinite), "N=\(n) g=\(degree)")
+                #expect(output.elements.allSatisfy { $0.isFinite }, "N=\(n) g=\(degree)")
                 // At g = 1, P = c₀ + c₁x is positive on every score here, so the rows are well conditioned.
                 if degree == 1 {
                     let reference = try MixerReference.output(description, queries: q.converted(), keys: k.converted(),
@@ -106,7 +106,7 @@ struct PolynomialMixerTests {
     @Test func normalisedCoefficientsStayFiniteAtAnyRadius() {
         for radius in [1e-6, 3, 196, 1e4, 1e9] {
             let p = ExpPolynomial(degree: 6, radius: radius)
-            #expect(p.unitCoefficients.allSatisfy(\.isFinite) && p.unitCoefficients.map(abs).max() == 1, "R=\(radius)")
+            #expect(p.unitCoefficients.allSatisfy { $0.isFinite } && p.unitCoefficients.map(abs).max() == 1, "R=\(radius)")
             #expect(p.normalized(radius).isFinite && p.logScale.isFinite)
         }
     }
