@@ -19,6 +19,11 @@ struct FidelityInputs: Sendable {
             queries = .normal(shape, seed: seed &+ 1)
             keys = .normal(shape, seed: seed &+ 2)
             match = nil
+        case .moderate:
+            let std = Float((0.5 / Double(d).squareRoot()).squareRoot())
+            queries = .normal(shape, std: std, seed: seed &+ 1)
+            keys = .normal(shape, std: std, seed: seed &+ 2)
+            match = nil
         case .retrieval:
             (queries, keys) = Self.retrieval(heads: heads, length: n, width: d, seed: seed)
             match = { ($0 + n / 2) % n }

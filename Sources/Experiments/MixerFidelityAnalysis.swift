@@ -77,15 +77,17 @@ struct MixerFidelityAnalysis {
                            note: "N = \(best.point.n), best of \(candidates.count) budget(s): \(best.point.label)")
     }
 
-    /// Performer's error vs m on Gaussian inputs at the largest N, fitted as c·m^k (Monte Carlo: k = −½).
+    /// Performer's error vs m on moderate-norm inputs at the largest N, fitted as c·m^k (Monte Carlo: k = −½).
+    /// On N(0, 1) inputs at D = 16 FAVOR+'s variance factor e^{‖x̂ + ŷ‖²} ≈ e^8 keeps m ≤ 1024 pre-asymptotic
+    /// (the error stays ≈ 1), so the rate is claimed where the estimator's variance is moderate.
     private func performerClaim() -> (claim: ClaimResult, fit: PowerLawFit?, points: [ExperimentResult<FidelityPoint, MeasurementValues>]) {
-        let points = results.filter { $0.point.input == .gaussian && $0.point.mixer == .performer && $0.point.n == largestN }
+        let points = results.filter { $0.point.input == .moderate && $0.point.mixer == .performer && $0.point.n == largestN }
             .sorted { ($0.point.budget ?? 0) < ($1.point.budget ?? 0) }
         let fit = SweepAnalysis.exponentClaim(
-            "Gaussian inputs at the largest N: Performer's error falls as m^(−1/2) in the features m",
+            "moderate-norm inputs (E‖x̂‖² = ½) at the largest N: Performer's error falls as m^(−1/2) in the features m",
             prediction: .near(value: -0.5, tolerance: 0.15),
             sizes: points.map { Double($0.point.budget ?? 0) }, values: points.map(error),
-            note: "one draw of features per m (seed \(configuration.seed)), \(configuration.heads) heads")
+            note: "mean of \(MixerFidelityExperiment.performerDraws) feature draws per m (seeds \(configuration.seed)…), \(configuration.heads) heads")
         return (fit.claim, fit.fit, points)
     }
 
@@ -124,7 +126,7 @@ struct MixerFidelityAnalysis {
     private func performerPlot() -> LogLogPlot {
         let (_, fit, points) = performerClaim()
         return LogLogPlot(
-            title: "Performer error vs features m (Gaussian inputs, N = \(largestN ?? 0))", xLabel: "random features m",
+            title: "Performer error vs features m (moderate-norm inputs, N = \(largestN ?? 0))", xLabel: "random features m",
             yLabel: "‖Y − Y_exact‖ / ‖Y_exact‖",
             series: [PlotSeries(name: "performer", points: points.map { PlotPoint(x: Double($0.point.budget ?? 0), y: error($0)) },
                                 fit: fit.map(FittedLine.init))])
@@ -144,7 +146,7 @@ struct MixerFidelityAnalysis {
             Relative output error ‖Y − Y_exact‖_F/‖Y_exact‖_F of each mixer against a Float64 softmax reference \
             (computed on \(c.referenceRows) evenly spaced rows per head), H = \(c.heads), D = \(c.headDimension), \
             scale 1/√D, N = \(c.lengths.map(String.init).joined(separator: ", ")), on Gaussian inputs (Q, K, V ~ \
-            N(0, 1)) and on retrieval inputs (unit key directions uⱼ; query i = key (i + N/2) mod N; scaled match \
+            N(0, 1)), moderate-norm inputs (Q, K ~ N(0, 1/(2√D)), V ~ N(0, 1)) and retrieval inputs (unit key directions uⱼ; query i = key (i + N/2) mod N; scaled match \
             score τ = 4·ln N + 16, so the far key dominates; V ~ N(0, 1)). Budgets: window w \
             \(c.windows.map(String.init).joined(separator: ", ")) (causal, against causal softmax); Performer m \
             \(c.performerFeatures.map(String.init).joined(separator: ", ")); Linformer k \

@@ -3,8 +3,12 @@ import Mixers
 
 /// The inputs a fidelity point runs on.
 public enum FidelityInput: String, Codable, Sendable, CaseIterable {
-    /// Q, K, V with independent N(0, 1) entries.
+    /// Q, K, V with independent N(0, 1) entries. At D = 16 and s = 1/√D, E‖x̂‖² = 4 for x̂ = x·D^{−1/4}, so
+    /// FAVOR+'s relative variance factor e^{‖x̂ + ŷ‖²} is ≈ e^8: Performer is pre-asymptotic for m ≤ 1024.
     case gaussian
+    /// Q, K with independent N(0, 1/(2√D)) entries, V ~ N(0, 1): moderate norms, E‖x̂‖² = ½, so FAVOR+'s
+    /// variance factor is ≈ e and its m^{−1/2} Monte-Carlo rate shows at m = 16…1024 (Performer's claim).
+    case moderate
     /// Long-range retrieval: query i points at the one key N/2 positions away, which dominates its softmax
     /// (`FidelityInputs.retrieval`).
     case retrieval
@@ -31,8 +35,8 @@ public struct MixerFidelityConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64
     public var settings: MeasurementSettings
 
-    /// Defaults sized so the 144 points take ≈ 5 minutes on 2 cores with a release build: N = 512 … 4096,
-    /// H = 2, D = 16, and budgets spanning 16× (Performer 64×, for its m^{-1/2} fit).
+    /// Defaults: 216 points (3 inputs; the 144 of two inputs took ≈ 5 minutes on 2 cores with a release
+    /// build): N = 512 … 4096, H = 2, D = 16, and budgets spanning 16× (Performer 64×, for its m^{-1/2} fit).
     public init(inputs: [FidelityInput] = FidelityInput.allCases, lengths: [Int] = [512, 1024, 2048, 4096],
                 mixers: [MixerKind] = MixerFidelityConfiguration.defaultMixers, heads: Int = 2, headDimension: Int = 16,
                 windows: [Int] = [16, 64, 256], performerFeatures: [Int] = [16, 64, 256, 1024],

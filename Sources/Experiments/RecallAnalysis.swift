@@ -127,8 +127,9 @@ struct RecallAnalysis {
             examples; (N, kv) = \(c.shapes.map { "(\($0.length), \($0.pairs))" }.joined(separator: ", "))) learnt by \
             \(c.layers)-layer models with one head as wide as the model (widths \
             \(c.widths.map(String.init).joined(separator: ", "))), no MLPs, pre-norm, learned positions, mixers \
-            \(mixerNames.joined(separator: ", ")); AdamW (weight decay 0.1) with warm-up and cosine decay, \(c.steps) \
-            steps of batch \(c.batchSize), best of learning rates \
+            \(mixerNames.joined(separator: ", ")); AdamW (weight decay 0.1) with warm-up and cosine decay, \
+            \(c.shapes.map { "\(c.steps(length: $0.length, pairs: $0.pairs)) steps at N = \($0.length)" }.joined(separator: ", ")) \
+            of batch \(c.batchSize), best of learning rates \
             \(c.learningRates.map { NumberText.short(Double($0)) }.joined(separator: ", ")), \(c.settings.threads) \
             thread(s). Accuracy: fraction of queries whose value is predicted. State bytes: what one sequence \
             carries from token to token in all layers (the KV cache for attention).

@@ -9,9 +9,9 @@ import Training
 /// where its fixed-size state must hold kv pairs of width-sized vectors. The report plots accuracy
 /// against the recurrent-state bytes.
 ///
-/// Default: N = 64, kv = 4, width 32, 5 mixers × 3 learning rates = 15 runs of 600 steps (batch 64), sized
-/// for ≤ 20 minutes on 2 cores with the release build (measured in the README); the full grid through
-/// `--full` or the flags, with `--shard`.
+/// Default: (N, kv) = (64, 4) and (128, 8), width 32, 5 mixers × 3 learning rates = 30 runs of batch 64
+/// (400 steps at N = 64, 800 at N = 128), sized for ≤ 20 minutes on 2 cores with the release build
+/// (measured in the README); the full grid through `--full` or the flags, with `--shard`.
 public struct RecallExperiment: Experiment {
     public static let name = "recall"
     public static let title = "Associative recall (MQAR) vs width: exact attention vs sub-quadratic mixers"
@@ -36,6 +36,7 @@ public struct RecallExperiment: Experiment {
                               (c.trainSamples, "training samples"), (c.validationSamples, "validation samples")] {
             try OptionCheck.size(value, name)
         }
+        for shape in c.shapes { if let steps = shape.steps { try OptionCheck.size(steps, "steps of N = \(shape.length)") } }
         self.configuration = c
         for point in points {
             do { try trainingConfiguration(point).validate() } catch {
@@ -71,7 +72,8 @@ public struct RecallExperiment: Experiment {
         let mixer = MixerChoice(argument: point.mixer) ?? .exact
         return TrainingConfiguration(
             task: task, model: task.defaultModel(layers: c.layers, heads: 1, width: point.width, mixer: mixer),
-            steps: c.steps, batchSize: c.batchSize, learningRate: point.learningRate, weightDecay: 0.1,
+            steps: c.steps(length: point.length, pairs: point.pairs), batchSize: c.batchSize,
+            learningRate: point.learningRate, weightDecay: 0.1,
             seed: UInt64(c.seed))
     }
 

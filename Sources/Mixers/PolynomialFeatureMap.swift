@@ -1,12 +1,16 @@
 import Synchronization
 
 /// The Alman–Song polynomial method's explicit features (arXiv 2302.13214 §3): the softmax kernel
-/// exp(s·q·k) is replaced by P(s·q·k), P = Σ_{t ≤ g} c_t·x^t the `ExpPolynomial` for the inputs' bound, and
-/// expanded into monomials, P(s·QKᵀ) = U₁U₂ᵀ with r = C(D + g, g) columns:
-///     Σ_t c_t·(s·q·k)^t = Σ_{|α| ≤ g} c_{|α|}·|α|!·s^{|α|}·q^α·k^α/α!,
-/// so with w_t = √(|c_t|·t!) the key features are φ(k)_α = w_{|α|}·s^{|α|/2}·k^α/√(α!) and the query features
-/// the same times sign(c_{|α|}) (`querySigns`): U₁ ≠ U₂ when a coefficient is negative. ε = 0; a row whose
-/// denominator P-sum is ≤ 0 outputs zeros (see `NormalizedFeatureAttention`).
+/// exp(s·q·k) is replaced by P(s·q·k), P the `ExpPolynomial` for the inputs' bound, and expanded into
+/// monomials. The features carry P normalised (`ExpPolynomial.normalized`, the factor e^R dropped: it
+/// cancels in the softmax-style division) in the variable y = s·q·k/R, P(s·q·k)·e^{−R} = Σ_t b_t·y^t =
+/// U₁U₂ᵀ with r = C(D + g, g) columns:
+///     Σ_t b_t·(u·q·k)^t = Σ_{|α| ≤ g} b_{|α|}·|α|!·u^{|α|}·q^α·k^α/α!,   u = s/R,
+/// so with w_t = √(|b_t|·t!) the key features are φ(k)_α = w_{|α|}·u^{|α|/2}·k^α/√(α!) and the query features
+/// the same times sign(b_{|α|}) (`querySigns`): U₁ ≠ U₂ when a coefficient is negative. With every entry
+/// within B, |u^{1/2}·k_a| ≤ 1/√D, so every feature is O(w_t) and φq·φk ≤ ≈ 1 however large R is: the
+/// features, the sums over N keys and the denominator stay finite (unnormalised, c_t overflows Float32 from
+/// R ≈ 89). ε = 0; a row whose denominator P-sum is ≤ 0 outputs zeros (see `NormalizedFeatureAttention`).
 /// Built by a recurrence over monomials (each is a lower one times one variable), one multiply per feature,
 /// then the weights; backward recomputes the unweighted monomials of a row and walks the recurrence in
 /// reverse. r is capped at `maximumWidth`.
@@ -47,25 +51,26 @@ struct PolynomialFeatureMap: FeatureMap {
         return result
     }
 
-    /// w_{|α|} per feature: √(|c_t|·t!) for the feature's total degree t.
+    /// w_{|α|} per feature: √(|b_t|·t!) for the feature's total degree t.
     func weights(_ terms: MonomialTerms) -> [Float] {
         var factorial = [1.0]
         for t in stride(from: 1, through: degree, by: 1) { factorial.append(factorial[t - 1] * Double(t)) }
-        return terms.degrees.map { Float((abs(polynomial.coefficients[$0]) * factorial[$0]).squareRoot()) }
+        return terms.degrees.map { Float((abs(polynomial.unitCoefficients[$0]) * factorial[$0]).squareRoot()) }
     }
 
     func querySigns(headDimension d: Int) -> [Float]? {
-        guard polynomial.coefficients.contains(where: { $0 < 0 }) else { return nil }
-        return MonomialTerms.shared(variables: d, degree: degree).degrees.map { polynomial.coefficients[$0] < 0 ? -1 : 1 }
+        let b = polynomial.unitCoefficients
+        guard b.contains(where: { $0 < 0 }) else { return nil }
+        return MonomialTerms.shared(variables: d, degree: degree).degrees.map { b[$0] < 0 ? -1 : 1 }
     }
 
     func apply(_ x: UnsafePointer<Float>, rows: Int, d: Int, scale: Float, into out: UnsafeMutablePointer<Float>) {
         let terms = MonomialTerms.shared(variables: d, degree: degree)
         let weight = weights(terms)
-        let r = terms.count
+        let (r, unitScale) = (terms.count, polynomial.unitScale(scale))
         for row in 0..<rows {
             let phi = out + row * r
-            terms.monomials(x + row * d, scale: scale, into: phi)
+            terms.monomials(x + row * d, scale: unitScale, into: phi)
             for i in 0..<r { phi[i] *= weight[i] }
         }
     }
@@ -74,12 +79,12 @@ struct PolynomialFeatureMap: FeatureMap {
                   rows: Int, d: Int, scale: Float, into dx: UnsafeMutablePointer<Float>) {
         let terms = MonomialTerms.shared(variables: d, degree: degree)
         let weight = weights(terms)
-        let r = terms.count
-        let root = scale.squareRoot()
+        let (r, unitScale) = (terms.count, polynomial.unitScale(scale))
+        let root = unitScale.squareRoot()
         var (monomial, grad) = ([Float](repeating: 0, count: r), [Float](repeating: 0, count: r))
         for row in 0..<rows {
             let (xi, out) = (x + row * d, dx + row * d)
-            monomial.withUnsafeMutableBufferPointer { terms.monomials(xi, scale: scale, into: $0.baseAddress!) }
+            monomial.withUnsafeMutableBufferPointer { terms.monomials(xi, scale: unitScale, into: $0.baseAddress!) }
             for i in 0..<r { grad[i] = gradFeatures[row * r + i] * weight[i] }
             for a in 0..<d { out[a] = 0 }
             for index in stride(from: terms.terms.count - 1, through: 0, by: -1) {

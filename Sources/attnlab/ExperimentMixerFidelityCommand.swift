@@ -5,16 +5,16 @@ import Mixers
 struct ExperimentMixerFidelityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: MixerFidelityExperiment.name,
-        abstract: "Relative error of each sub-quadratic mixer vs exact softmax on Gaussian and long-range retrieval inputs, vs N, budget and time.",
+        abstract: "Relative error of each sub-quadratic mixer vs exact softmax on Gaussian, moderate-norm and long-range retrieval inputs, vs N, budget and time.",
         discussion: """
             Every mixer at every budget on every input and N, beside exact attention; errors against a Float64 \
             softmax on --reference-rows rows per head. Claims: sub-quadratic mixers err by ≥ 0.1 on retrieval \
-            inputs at the largest N; Performer's error falls as m^(−1/2). The default (144 points) takes about \
-            5 minutes on 2 cores with a release build.
+            inputs at the largest N; Performer's error falls as m^(−1/2) on moderate-norm inputs. The default \
+            (216 points) takes about 7 minutes on 2 cores with a release build.
             """)
 
     @OptionGroup var options: ExperimentOptions
-    @Option(help: "Inputs: gaussian, retrieval.") var inputs = NameList(MixerFidelityConfiguration().inputs)
+    @Option(help: "Inputs: gaussian, moderate (Q, K ~ N(0, 1/(2√D))), retrieval.") var inputs = NameList(MixerFidelityConfiguration().inputs)
     @Option(help: "Sequence lengths N (divisible by every landmark count).") var lengths = IntegerList(MixerFidelityConfiguration().lengths)
     @Option(help: "Mixers compared with exact.") var mixers = NameList(MixerFidelityConfiguration().mixers)
     @Option(help: "Heads H.") var heads = MixerFidelityConfiguration().heads

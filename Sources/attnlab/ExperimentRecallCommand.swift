@@ -8,9 +8,10 @@ struct ExperimentRecallCommand: ParsableCommand {
         abstract: "MQAR accuracy vs width for exact attention vs linear, based, window, gla, mamba (Zoology's Figure 2, scaled down).",
         discussion: """
             Trains one 2-layer model per (N, kv, width, mixer, learning rate) with --threads threads; the timing \
-            options are not used. The default (N = 64, kv = 4, width 32; exact, linear, window:16, gla, mamba; \
-            3 learning rates; 600 steps of batch 64 each) is sized for 20 minutes on 2 cores (release build); --full runs the issue's grid \
-            ((64, 4), (128, 8), (256, 16) at widths 32, 64, 128), best split with --shard.
+            options are not used. The default ((N, kv) = (64, 4) for 400 steps and (128, 8) for 800 steps of \
+            batch 64; width 32; exact, linear, window:16, gla, mamba; 3 learning rates) is sized for 20 minutes on \
+            2 cores (release build); --full runs the issue's grid ((64, 4), (128, 8), (256, 16) at widths 32, 64, \
+            128), best split with --shard.
             """)
 
     @OptionGroup var options: ExperimentOptions
@@ -23,14 +24,16 @@ struct ExperimentRecallCommand: ParsableCommand {
         RecallConfiguration().learningRates.map { "\($0)" }.joined(separator: ",")
     @Flag(help: "The issue's full grid: (N, kv) = (64, 4), (128, 8), (256, 16) at widths 32, 64, 128.") var full = false
     @Option(help: "Vocabulary size.") var vocab = RecallConfiguration().vocabulary
-    @Option(help: "Optimizer steps per run.") var steps = RecallConfiguration().steps
+    @Option(help: "Optimizer steps of every run (default: a default shape's own steps, \(RecallConfiguration.defaultShapes.map { "\($0.steps ?? 0) at N = \($0.length)" }.joined(separator: ", ")); \(RecallConfiguration().steps) for other shapes).")
+    var steps: Int?
     @Option(help: "Examples per step.") var batch = RecallConfiguration().batchSize
     @Option(help: "Training examples.") var trainSamples = RecallConfiguration().trainSamples
     @Option(help: "Validation examples.") var validationSamples = RecallConfiguration().validationSamples
 
     func validate() throws {
-        try OptionLimits.checkAtMost(["--vocab": vocab, "--steps": steps, "--batch": batch, "--train-samples": trainSamples,
+        try OptionLimits.checkAtMost(["--vocab": vocab, "--batch": batch, "--train-samples": trainSamples,
                                       "--validation-samples": validationSamples])
+        if let steps { try OptionLimits.checkAtMost(["--steps": steps]) }
         _ = try experiment()
     }
 
@@ -42,12 +45,17 @@ struct ExperimentRecallCommand: ParsableCommand {
         guard lengths.values.count == pairs.values.count else {
             throw ValidationError("--lengths and --pairs must have as many values, got \(lengths.values.count) and \(pairs.values.count)")
         }
-        let shapes = full ? RecallConfiguration.fullShapes
+        let given = full ? RecallConfiguration.fullShapes
             : zip(lengths.values, pairs.values).map { RecallConfiguration.Shape(length: $0, pairs: $1) }
+        // A default shape keeps its own steps unless --steps is given.
+        let shapes = given.map { shape in
+            let own = RecallConfiguration.defaultShapes.first { $0.length == shape.length && $0.pairs == shape.pairs }?.steps
+            return RecallConfiguration.Shape(length: shape.length, pairs: shape.pairs, steps: steps == nil ? own : nil)
+        }
         return try validated { () throws(ExperimentError) in
             try RecallExperiment(configuration: RecallConfiguration(
                 mixers: choices, shapes: shapes, widths: full ? RecallConfiguration.fullWidths : widths.values,
-                learningRates: rates, vocabulary: vocab, steps: steps, batchSize: batch, trainSamples: trainSamples,
+                learningRates: rates, vocabulary: vocab, steps: steps ?? RecallConfiguration().steps, batchSize: batch, trainSamples: trainSamples,
                 validationSamples: validationSamples, settings: options.settings))
         }
     }

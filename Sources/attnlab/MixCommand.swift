@@ -27,7 +27,7 @@ struct MixCommand: ParsableCommand {
     @Option(help: "Window width W (window: keys i − W < j ≤ i).") var window: Int?
     @Option(help: "Random features (performer, default 256) or projected length k (linformer, default 256).") var features: Int?
     @Option(help: "Polynomial degree (polynomial, default 2).") var degree: Int?
-    @Option(help: "Entry bound B of Q and K (polynomial: P approximates exp on [−s·D·B², s·D·B²]; default: the inputs' largest |entry|).")
+    @Option(help: "Entry bound B of Q and K (polynomial: P approximates exp on [−s·D·B², s·D·B²]; default: the inputs' largest |entry|, which keeps the output finite at any B; a bound far below the entries that overflows float32 is an error).")
     var bound: Float?
     @Option(help: "Landmarks, dividing N (nystrom, default 64).") var landmarks: Int?
     @Option(help: "Seed of the random features or projections.") var seed: UInt64 = 0

@@ -58,6 +58,16 @@ struct RecallExperimentTests {
         #expect(values[0].stateBytes == 2 * (2 * 12 * 8 * 4))
     }
 
+    @Test func shapesTrainTheirOwnStepsElseTheConfigurations() throws {
+        let experiment = try RecallExperiment(configuration: RecallConfiguration(
+            mixers: [.exact], shapes: RecallConfiguration.defaultShapes + [.init(length: 256, pairs: 16)], steps: 600))
+        let steps = experiment.points.map { "\($0.length): \(experiment.trainingConfiguration($0).steps)" }
+        #expect(steps == ["64: 400", "64: 400", "64: 400", "128: 800", "128: 800", "128: 800", "256: 600", "256: 600", "256: 600"])
+        #expect(throws: ExperimentError.self) {
+            try RecallExperiment(configuration: RecallConfiguration(shapes: [.init(length: 64, pairs: 4, steps: 0)]))
+        }
+    }
+
     @Test func rejectsMixersThatCannotRecallCausally() {
         #expect(throws: ExperimentError.self) {
             try RecallExperiment(configuration: RecallConfiguration(mixers: [.exact, .linformer(projected: 8)]))

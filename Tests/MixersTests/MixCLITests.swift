@@ -68,6 +68,26 @@ struct MixCLITests {
         #expect(forced.status == 0, "\(forced.standardError)")
     }
 
+    /// One far query–key pair of entries 7 (R = 196): a finite output, or with a bound far below the entries
+    /// one line and no file (before the normalised features the output held inf/NaN).
+    @Test func polynomialWithLargeEntriesWritesAFiniteOutputOrFailsWithOneLine() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (q, k, v) = PolynomialMixerTests.largeEntryInputs(length: 17)
+        for (name, tensor) in [("q", q), ("k", k), ("v", v)] {
+            try NumpyFile.write(NDArray(shape: tensor.shape, floats: tensor.elements), to: URL(fileURLWithPath: path("\(name).npy")),
+                                overwrite: true)
+        }
+        let arguments = ["--queries", path("q.npy"), "--keys", path("k.npy"), "--values", path("v.npy")]
+        let run = try runAttnlab(["mix", "--mixer", "polynomial", "--degree", "2", "--output", path("o.npy")] + arguments)
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try NumpyFile.read(contentsOf: URL(fileURLWithPath: path("o.npy"))).floats().allSatisfy { $0.isFinite })
+        let bad = try runAttnlab(["mix", "--mixer", "polynomial", "--degree", "4", "--bound", "1e-7", "--output", path("bad.npy")]
+                                 + arguments)
+        let message = bad.standardError.trimmingCharacters(in: .newlines)
+        #expect(bad.status != 0 && message.hasPrefix("Error: polynomial output overflowed float32 at R = ") && !message.contains("\n"))
+        #expect(!FileManager.default.fileExists(atPath: path("bad.npy")))
+    }
+
     @Test func benchMixerPrintsTheJSONKeys() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try runAttnlab(["bench", "mixer", "--mixer", "gla", "--seq", "256", "--head-dim", "16", "--causal",

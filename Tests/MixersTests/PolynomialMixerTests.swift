@@ -4,8 +4,9 @@ import Testing
 @testable import Mixers
 
 /// The Alman–Song polynomial: Chebyshev P of exp on [−R, R], its features with negative coefficients (query
-/// signs), the derived bound, the zero-row rule for a non-positive denominator, and agreement with exact
-/// softmax at the paper's 1/D scale when the entries are small.
+/// signs), the derived bound, the zero-row rule for a non-positive denominator, agreement with exact
+/// softmax at the paper's 1/D scale when the entries are small, and finite outputs (or an error) when a few
+/// entries are large.
 @Suite("the Alman–Song polynomial mixer")
 struct PolynomialMixerTests {
     @Test func chebyshevErrorShrinksWithDegreeWithinItsBound() {
@@ -68,6 +69,59 @@ struct PolynomialMixerTests {
         for causal in [false, true] {
             try checkGradients(MixerDescription(kind: .polynomial, degree: 4, bound: 2.6, scale: 0.2, causal: causal),
                                shape: [1, 2, 7, 3])
+        }
+    }
+
+    /// Gaussian inputs plus one query–key pair of entries 7 (a far matching key, as in mixer-fidelity's
+    /// retrieval inputs): the derived B = 7 gives R = s·D·B² = 196 at D = 16, where P's own coefficients
+    /// (c₀ ≈ e^138 at g = 1) overflow float32 and the unnormalised features gave inf/NaN.
+    static func largeEntryInputs(length n: Int) -> (Tensor<Float>, Tensor<Float>, Tensor<Float>) {
+        let (q, k, v) = randomInputs([1, 1, n, 16], seed: 7)
+        var (queries, keys) = (q.elements, k.elements)
+        for c in 0..<16 {
+            queries[c] = 7
+            keys[(n / 2) * 16 + c] = 7
+        }
+        return (Tensor(shape: q.shape, elements: queries), Tensor(shape: k.shape, elements: keys), v)
+    }
+
+    @Test func largeEntriesGiveFiniteOutputsThatAgreeWithTheReference() throws {
+        #expect(ExpPolynomial(degree: 1, radius: 196).coefficients[0] > Double(Float.greatestFiniteMagnitude))
+        for n in [7, 65] {
+            let (q, k, v) = Self.largeEntryInputs(length: n)
+            for degree in [1, 2, 4] {
+                let description = MixerDescription(kind: .polynomial, degree: degree)
+                let output = try description.makeMixer().forward(queries: q, keys: k, values: v).output
+                #expect(output.elements.allSatisfy { $0.isFinite }, "N=\(n) g=\(degree)")
+                // At g = 1, P = c₀ + c₁x is positive on every score here, so the rows are well conditioned.
+                if degree == 1 {
+                    let reference = try MixerReference.output(description, queries: q.converted(), keys: k.converted(),
+                                                              values: v.converted())
+                    #expect(relativeError(output, reference) <= 1e-5, "N=\(n)")
+                }
+            }
+        }
+    }
+
+    @Test func normalisedCoefficientsStayFiniteAtAnyRadius() {
+        for radius in [1e-6, 3, 196, 1e4, 1e9] {
+            let p = ExpPolynomial(degree: 6, radius: radius)
+            #expect(p.unitCoefficients.allSatisfy { $0.isFinite } && p.unitCoefficients.map(abs).max() == 1, "R=\(radius)")
+            #expect(p.normalized(radius).isFinite && p.logScale.isFinite)
+        }
+    }
+
+    @Test func boundFarBelowTheEntriesThrowsInsteadOfReturningInfinities() throws {
+        let (q, k, v) = randomInputs([1, 1, 9, 16], seed: 3)
+        let mixer = try MixerDescription(kind: .polynomial, degree: 4, bound: 1e-7).makeMixer()
+        #expect {
+            try mixer.forward(queries: q, keys: k, values: v)
+        } throws: { error in
+            "\(error)".hasPrefix("polynomial output overflowed float32 at R = ")
+        }
+        let infinite = Tensor<Float>(shape: [1, 1, 1], elements: [.infinity])
+        #expect(throws: MixerError.invalidParameter("polynomial needs finite queries and keys; the largest |entry| is inf")) {
+            try MixerDescription(kind: .polynomial).makeMixer().forward(queries: infinite, keys: infinite, values: infinite)
         }
     }
 }
