@@ -42,7 +42,7 @@ public enum AttentionMask: Sendable {
     }
 
     /// The keys any query of `queries` may see, as a contiguous range of `0..<keyCount`.
-    func visibleKeys(for queries: Range<Int>, keyCount: Int) -> Range<Int> {
+    public func visibleKeys(for queries: Range<Int>, keyCount: Int) -> Range<Int> {
         switch self {
         case .none, .explicit: return 0..<keyCount
         case .causal: return 0..<min(keyCount, queries.upperBound)
@@ -53,7 +53,7 @@ public enum AttentionMask: Sendable {
     }
 
     /// The queries of `0..<queryCount` that may see any key of `keys`, as a contiguous range.
-    func visibleQueries(for keys: Range<Int>, queryCount: Int) -> Range<Int> {
+    public func visibleQueries(for keys: Range<Int>, queryCount: Int) -> Range<Int> {
         switch self {
         case .none, .explicit: return 0..<queryCount
         case .causal:

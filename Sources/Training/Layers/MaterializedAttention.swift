@@ -52,7 +52,7 @@ struct MaterializedAttention {
                 let q = projected + b * n * stride + head * d
                 let k = q + h * d, v = q + 2 * h * d
                 for first in blocks {
-                    let rows = block(first), keys = mask.keyRange(seenBy: rows, length: n)
+                    let rows = block(first), keys = mask.visibleKeys(for: rows, keyCount: n)
                     // S[rows, keys] = scale·Q[rows]·K[keys]ᵀ   // [rows, keys]
                     gemm(transposeB: true, m: rows.count, n: keys.count, k: d, alpha: scale,
                          a: q + rows.lowerBound * stride, lda: stride, b: k + keys.lowerBound * stride, ldb: stride,
@@ -69,7 +69,7 @@ struct MaterializedAttention {
 
     /// Row i of P from its scores: softmax over the keys query i sees, zero elsewhere in 0..<N.
     private func normalizeRow(_ row: UnsafeMutablePointer<Float>, query i: Int) {
-        let seen = mask.keyRange(seenBy: i..<i + 1, length: length)
+        let seen = mask.visibleKeys(for: i..<i + 1, keyCount: length)
         row.update(repeating: 0, count: seen.lowerBound)
         softmaxRows(row + seen.lowerBound, rows: 1, columns: seen.count, rowStride: length)
         (row + seen.upperBound).update(repeating: 0, count: length - seen.upperBound)
@@ -91,7 +91,7 @@ struct MaterializedAttention {
                 let dQ = gradProjected + b * n * stride + head * d
                 let dK = dQ + h * d, dV = dQ + 2 * h * d
                 for first in blocks {
-                    let rows = block(first), keys = mask.keyRange(seenBy: rows, length: n)
+                    let rows = block(first), keys = mask.visibleKeys(for: rows, keyCount: n)
                     // dP[rows, keys] = dO[rows]·V[keys]ᵀ, then dS in place
                     gemm(transposeB: true, m: rows.count, n: keys.count, k: d, a: dO + rows.lowerBound * h * d, lda: h * d,
                          b: v + keys.lowerBound * stride, ldb: stride, c: dS + rows.lowerBound * n + keys.lowerBound, ldc: n,
@@ -103,7 +103,7 @@ struct MaterializedAttention {
                          threads: 1)
                 }
                 for first in blocks {
-                    let keys = block(first), queries = mask.queryRange(seeing: keys, length: n)
+                    let keys = block(first), queries = mask.visibleQueries(for: keys, queryCount: n)
                     let offset = queries.lowerBound * n + keys.lowerBound
                     // dK[keys] = dS[queries, keys]ᵀ·Q[queries], dV[keys] = P[queries, keys]ᵀ·dO[queries]
                     gemm(transposeA: true, m: keys.count, n: d, k: queries.count, a: dS + offset, lda: n,
@@ -119,7 +119,7 @@ struct MaterializedAttention {
 
     /// Row i of dS from dP (in `row`, over the keys query i sees) and P: scale·P∘(dP − Σ P∘dP), zero elsewhere.
     private func scoreGradientRow(_ row: UnsafeMutablePointer<Float>, probabilities p: UnsafePointer<Float>, query i: Int) {
-        let seen = mask.keyRange(seenBy: i..<i + 1, length: length)
+        let seen = mask.visibleKeys(for: i..<i + 1, keyCount: length)
         let rowSum = dot(p + seen.lowerBound, row + seen.lowerBound, count: seen.count)
         row.update(repeating: 0, count: seen.lowerBound)
         for j in seen { row[j] = scale * p[j] * (row[j] - rowSum) }

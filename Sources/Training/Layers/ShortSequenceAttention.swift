@@ -32,7 +32,7 @@ struct ShortSequenceAttention {
     }
 
     /// The keys query i sees: 0..<N, 0...i (causal) or within the window.
-    private func visible(_ i: Int) -> Range<Int> { mask.keyRange(seenBy: i..<i + 1, length: length) }
+    private func visible(_ i: Int) -> Range<Int> { mask.visibleKeys(for: i..<i + 1, keyCount: length) }
 
     func forward(_ projected: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int) {
         let (h, n, d) = (heads, length, headDimension)
