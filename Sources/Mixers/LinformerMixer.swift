@@ -27,8 +27,9 @@ public struct LinformerProjections: Sendable, Equatable {
 
 /// `linformer`, non-causal only: softmax(scale·Q·(E·K)ᵀ)·(F·V) per head, E, F `[k, N]` (k = `features`,
 /// default 256). Without `projections` the mixer uses `LinformerProjections.random(k, N, seed)` for the
-/// input's N (the fixed random projections of the fidelity study); set them for training, and read their
-/// gradients from `MixerGradients.parameters["E"]`, `["F"]` (always returned, `[k, N]`).
+/// input's N (the fixed random projections of the fidelity study: constants, so no gradients for them); set
+/// them for training, and read their gradients from `MixerGradients.parameters["E"]`, `["F"]` (`[k, N]`,
+/// returned exactly when `projections` is set).
 /// Fast path: the projections as GEMMs (2·2·k·N·D FLOPs per head), then the flash engine over k keys.
 /// State per head 2·k·D floats; cost per token 4·k·D (projections) + 4·k·D (attention).
 public struct LinformerMixer: TokenMixer {
@@ -79,10 +80,13 @@ public struct LinformerMixer: TokenMixer {
         let grads = try scaledDotProductAttentionBackward(
             queries: queries.reshaped(flat), keys: forward.saved[0], values: forward.saved[1], forward: forward.attention[0],
             gradOutput: gradOutput.reshaped(flat), scale: descriptor.scale(headDimension: shape.headDimension))
-        let (dk, dE) = unproject(p.keys, keys, grads.keys, shape)
-        let (dv, dF) = unproject(p.values, values, grads.values, shape)
-        return MixerGradients(queries: grads.queries.reshaped(queries.shape), keys: dk, values: dv,
-                              parameters: ["E": dE, "F": dF])
+        let (dk, dv) = (unproject(p.keys, grads.keys, shape), unproject(p.values, grads.values, shape))
+        var parameters: [String: Tensor<Float>] = [:]
+        if projections != nil {
+            parameters = ["E": projectionGradient(keys, grads.keys, shape), "F": projectionGradient(values, grads.values, shape)]
+        }
+        return MixerGradients(queries: grads.queries.reshaped(queries.shape), keys: dk.reshaped(keys.shape),
+                              values: dv.reshaped(values.shape), parameters: parameters)
     }
 
     /// P·X per head: P `[k, N]`, X `[B·H, N, D]` → `[1, B·H, k, D]`.
@@ -100,30 +104,36 @@ public struct LinformerMixer: TokenMixer {
         return out
     }
 
-    /// Given dY for Y = P·X per head: dX = Pᵀ·dY (shaped like x) and dP = Σ_heads dY·Xᵀ `[k, N]`.
-    func unproject(_ p: Tensor<Float>, _ x: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape)
-        -> (Tensor<Float>, Tensor<Float>)
-    {
+    /// dX = Pᵀ·dY per head for Y = P·X: P `[k, N]`, dY `[B·H, k, D]` → `[B·H, N, D]`. Cost 2·k·N·D per head.
+    func unproject(_ p: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
         let (k, n, d) = (p.shape[0], shape.length, shape.headDimension)
-        var dx = Tensor<Float>(zeros: x.shape)
-        var dp = Tensor<Float>(zeros: [k, n])
+        var dx = Tensor<Float>(zeros: [shape.flatHeads, n, d])
         p.withUnsafeBufferPointer { p in
-            x.withUnsafeBufferPointer { x in
-                gradY.withUnsafeBufferPointer { dy in
-                    dx.withUnsafeMutableBufferPointer { dx in
-                        batchedGEMM(count: shape.flatHeads, transposeA: true, m: n, n: d, k: k, a: p.baseAddress!, lda: n,
-                                    strideA: 0, b: dy.baseAddress!, ldb: d, strideB: k * d, c: dx.baseAddress!, ldc: d,
-                                    strideC: n * d)
-                    }
-                    dp.withUnsafeMutableBufferPointer { dp in
-                        for g in 0..<shape.flatHeads {
-                            gemm(transposeB: true, m: k, n: n, k: d, a: dy.baseAddress! + g * k * d, lda: d,
-                                 b: x.baseAddress! + g * n * d, ldb: d, beta: g == 0 ? 0 : 1, c: dp.baseAddress!, ldc: n)
-                        }
+            gradY.withUnsafeBufferPointer { dy in
+                dx.withUnsafeMutableBufferPointer { dx in
+                    batchedGEMM(count: shape.flatHeads, transposeA: true, m: n, n: d, k: k, a: p.baseAddress!, lda: n,
+                                strideA: 0, b: dy.baseAddress!, ldb: d, strideB: k * d, c: dx.baseAddress!, ldc: d,
+                                strideC: n * d)
+                }
+            }
+        }
+        return dx
+    }
+
+    /// dP = Σ_heads dY·Xᵀ `[k, N]` for Y = P·X per head, X `[B·H, N, D]`, dY `[B·H, k, D]`. Cost 2·k·N·D per head.
+    func projectionGradient(_ x: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let (k, n, d) = (gradY.count / (shape.flatHeads * shape.headDimension), shape.length, shape.headDimension)
+        var dp = Tensor<Float>(zeros: [k, n])
+        x.withUnsafeBufferPointer { x in
+            gradY.withUnsafeBufferPointer { dy in
+                dp.withUnsafeMutableBufferPointer { dp in
+                    for g in 0..<shape.flatHeads {
+                        gemm(transposeB: true, m: k, n: n, k: d, a: dy.baseAddress! + g * k * d, lda: d,
+                             b: x.baseAddress! + g * n * d, ldb: d, beta: g == 0 ? 0 : 1, c: dp.baseAddress!, ldc: n)
                     }
                 }
             }
         }
-        return (dx, dp)
+        return dp
     }
 }

@@ -1,4 +1,3 @@
-import Attention
 import Kernels
 
 /// `nystrom` (Xiong et al. 2021; mlpen/Nystromformer `LRA/code/attention_nystrom.py`), non-causal only:
@@ -7,10 +6,12 @@ import Kernels
 ///
 ///     out = softmax(Q·K̃ᵀ) · pinv(softmax(Q̃·K̃ᵀ)) · softmax(Q̃·Kᵀ)·V,   pinv: `IterativeInverse` (6 steps).
 ///
-/// Fast path per head: Y = softmax(Q̃·Kᵀ)·V and out = softmax(Q·K̃ᵀ)·(Z·Y) are two flash calls (m queries
-/// × N keys, N queries × m keys), the m×m work is GEMMs. No depthwise convolution on V (the reference
-/// code's optional `conv_kernel_size`). State per head 2·m·D floats; cost per token ≈ 8·m·D FLOPs plus
-/// 48·m³/N for the pseudo-inverse.
+/// Fast path per head, as PyTorch does it: the two N-long kernels K₁ = softmax(Q·K̃ᵀ) `[N, m]` and
+/// K₃ = softmax(Q̃·Kᵀ) `[m, N]` are formed explicitly (GEMMs with the scale as α, then `ProbabilityRows`),
+/// Y = K₃·V, W = pinv(A)·Y, out = K₁·W; the backward pass reuses K₁ and K₃, so it is eight N·m·D GEMMs
+/// and two softmax backwards. No depthwise convolution on V (the reference code's optional
+/// `conv_kernel_size`). State per head 2·m·D floats; saved for the backward pass 2·N·m + O(m·(m + D)) floats
+/// per head. Cost per token ≈ 8·m·D FLOPs plus 48·m³/N for the pseudo-inverse (backward ≈ 2×).
 struct NystromMixer: TokenMixer {
     let descriptor: MixerDescription
 
@@ -32,16 +33,60 @@ struct NystromMixer: TokenMixer {
     func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
         let shape = try checkedShape(queries: queries, keys: keys, values: values)
         let m = try Self.checkedLandmarks(descriptor.landmarkCount, length: shape.length)
-        guard shape.headDimension <= 256 else {
-            throw MixerError.mismatch("head dimension \(shape.headDimension) is above the supported 256")
-        }
-        let (g, d) = (shape.flatHeads, shape.headDimension)
-        let (qs, ks) = (scaled(queries, shape), scaled(keys, shape))
-        let (ql, kl) = (segmentMeans(qs, shape, m), segmentMeans(ks, shape, m))
-        let summary = try scaledDotProductAttention(queries: ql, keys: ks, values: values.reshaped(qs.shape), scale: 1)
-        var a = landmarkKernel(ql, kl, g, m, d)
+        let (g, n, d) = (shape.flatHeads, shape.length, shape.headDimension)
+        let s = descriptor.scale(headDimension: d), heads = HeadProducts(heads: g)
+        let (lq, lk) = (segmentMeans(queries, shape, m), segmentMeans(keys, shape, m))  // [G, m, D], unscaled
+        var k1 = heads.product(queries, lk, rows: n, depth: d, columns: m, alpha: s, transposeY: true)  // [G, N, m]
+        var a = heads.product(lq, lk, rows: m, depth: d, columns: m, alpha: s, transposeY: true)  // [G, m, m]
+        var k3 = heads.product(lq, keys, rows: m, depth: d, columns: n, alpha: s, transposeY: true)  // [G, m, N]
+        softmax(&k1, rows: g * n, columns: m)
+        softmax(&a, rows: g * m, columns: m)
+        softmax(&k3, rows: g * m, columns: n)
+        let y = heads.product(k3, values, rows: m, depth: n, columns: d)  // [G, m, D]
+        let (z, history) = pseudoInverse(a, g, m)
+        let w = heads.product(z, y, rows: m, depth: m, columns: d)  // [G, m, D]
+        let output = heads.product(k1, w, rows: n, depth: m, columns: d)  // [G, N, D]
+        return MixerForward(output: output.reshaped(queries.shape), saved: [lq, lk, a, z, history, y, w, k1, k3])
+    }
+
+    func backward(
+        queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
+    ) throws -> MixerGradients {
+        let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
+        let m = try Self.checkedLandmarks(descriptor.landmarkCount, length: shape.length)
+        let (g, n, d) = (shape.flatHeads, shape.length, shape.headDimension)
+        let s = descriptor.scale(headDimension: d), heads = HeadProducts(heads: g)
+        let saved = forward.saved
+        let (lq, lk, a, z, history, y, w, k1, k3) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5],
+                                                     saved[6], saved[7], saved[8])
+        // out = K₁·W: dW = K₁ᵀ·dO, dS₁ from dK₁ = dO·Wᵀ; S₁ = s·Q·K̃ᵀ.
+        let dw = heads.product(k1, gradOutput, rows: m, depth: n, columns: d, transposeX: true)
+        var ds1 = heads.product(gradOutput, w, rows: n, depth: d, columns: m, transposeY: true)
+        softmaxBackward(k1, &ds1, rows: g * n, columns: m)
+        var dq = heads.product(ds1, lk, rows: n, depth: m, columns: d, alpha: s)
+        var dlk = heads.product(ds1, queries, rows: m, depth: n, columns: d, alpha: s, transposeX: true)
+        // W = Z·Y, Z = pinv(A), A = softmax(s·Q̃·K̃ᵀ).
+        let dz = heads.product(dw, y, rows: m, depth: d, columns: m, transposeY: true)
+        let dy = heads.product(z, dw, rows: m, depth: m, columns: d, transposeX: true)
+        let dsa = pseudoInverseBackward(a, history, dz, g, m)
+        var dlq = heads.product(dsa, lk, rows: m, depth: m, columns: d, alpha: s)
+        heads.add(dsa, lq, rows: m, depth: m, columns: d, alpha: s, transposeX: true, into: &dlk)
+        // Y = K₃·V: dV = K₃ᵀ·dY, dS₃ from dK₃ = dY·Vᵀ; S₃ = s·Q̃·Kᵀ.
+        let dv = heads.product(k3, dy, rows: n, depth: m, columns: d, transposeX: true)
+        var ds3 = heads.product(dy, values, rows: m, depth: d, columns: n, transposeY: true)
+        softmaxBackward(k3, &ds3, rows: g * m, columns: n)
+        heads.add(ds3, keys, rows: m, depth: n, columns: d, alpha: s, into: &dlq)
+        var dk = heads.product(ds3, lq, rows: n, depth: m, columns: d, alpha: s, transposeX: true)
+        segmentMeansBackward(dlq, into: &dq, shape, m)
+        segmentMeansBackward(dlk, into: &dk, shape, m)
+        return MixerGradients(queries: dq.reshaped(queries.shape), keys: dk.reshaped(keys.shape),
+                              values: dv.reshaped(values.shape))
+    }
+
+    /// Z ≈ pinv(A_h) per head `[G, m, m]` and the iterates Z₀ … Z₅ `[G, 6, m, m]` for the backward pass.
+    func pseudoInverse(_ a: Tensor<Float>, _ g: Int, _ m: Int) -> (Tensor<Float>, Tensor<Float>) {
         var z = Tensor<Float>(zeros: [g, m, m]), history = Tensor<Float>(zeros: [g, IterativeInverse.iterations, m, m])
-        a.withUnsafeMutableBufferPointer { a in
+        a.withUnsafeBufferPointer { a in
             z.withUnsafeMutableBufferPointer { z in
                 history.withUnsafeMutableBufferPointer { h in
                     let (a, z, h) = (a.baseAddress!, z.baseAddress!, h.baseAddress!)
@@ -52,29 +97,13 @@ struct NystromMixer: TokenMixer {
                 }
             }
         }
-        let w = batched(z, summary.output, g, m, m, d).reshaped([1, g, m, d])
-        let result = try scaledDotProductAttention(queries: qs, keys: kl, values: w, scale: 1)
-        return MixerForward(output: result.output.reshaped(queries.shape), saved: [ql, kl, a, z, history, w],
-                            attention: [summary, result])
+        return (z, history)
     }
 
-    func backward(
-        queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
-    ) throws -> MixerGradients {
-        let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
-        let m = try Self.checkedLandmarks(descriptor.landmarkCount, length: shape.length)
-        let (g, d) = (shape.flatHeads, shape.headDimension)
-        let (ql, kl, a, z, history, w) = (forward.saved[0], forward.saved[1], forward.saved[2], forward.saved[3],
-                                          forward.saved[4], forward.saved[5])
-        let (summary, result) = (forward.attention[0], forward.attention[1])
-        let (qs, ks) = (scaled(queries, shape), scaled(keys, shape))
-        let outer = try scaledDotProductAttentionBackward(
-            queries: qs, keys: kl, values: w, forward: result, gradOutput: gradOutput.reshaped(qs.shape), scale: 1)
-        let dz = batched(outer.values, summary.output, g, m, d, m, transposeB: true)
-        let dy = batched(z, outer.values, g, m, m, d, transposeA: true).reshaped([1, g, m, d])
-        let inner = try scaledDotProductAttentionBackward(
-            queries: ql, keys: ks, values: values.reshaped(qs.shape), forward: summary, gradOutput: dy, scale: 1)
-        // dA through the pseudo-inverse, then dS = A ⊙ (dA − rowsum(dA ⊙ A)) for A = softmax(S), S = Q̃·K̃ᵀ.
+    /// dS `[G, m, m]` for S = s·Q̃·K̃ᵀ from dZ, through the pseudo-inverse and A = softmax(S).
+    func pseudoInverseBackward(_ a: Tensor<Float>, _ history: Tensor<Float>, _ dz: Tensor<Float>, _ g: Int, _ m: Int)
+        -> Tensor<Float>
+    {
         var ds = Tensor<Float>(zeros: [g, m, m])
         a.withUnsafeBufferPointer { a in
             history.withUnsafeBufferPointer { h in
@@ -82,44 +111,34 @@ struct NystromMixer: TokenMixer {
                     ds.withUnsafeMutableBufferPointer { ds in
                         let (a, h, dz, ds) = (a.baseAddress!, h.baseAddress!, dz.baseAddress!, ds.baseAddress!)
                         parallelFor(g) { head in
-                            let (ah, dsh) = (a + head * m * m, ds + head * m * m)
-                            IterativeInverse(size: m).backward(ah, history: h + head * IterativeInverse.iterations * m * m,
-                                                               gradZ: dz + head * m * m, into: dsh)
-                            for i in 0..<m {
-                                let inner = dotProduct(dsh + i * m, ah + i * m, count: m)
-                                zipLanes(dsh + i * m, ah + i * m, into: dsh + i * m, count: m) {
-                                    ($0 - MixerVector(repeating: inner)) * $1
-                                }
-                            }
+                            IterativeInverse(size: m).backward(a + head * m * m, history: h + head * IterativeInverse.iterations * m * m,
+                                                               gradZ: dz + head * m * m, into: ds + head * m * m)
                         }
                     }
                 }
             }
         }
-        var dql = inner.queries, dkl = outer.keys
-        accumulate(&dql, batched(ds, kl, g, m, m, d))
-        accumulate(&dkl, batched(ds, ql, g, m, m, d, transposeA: true))
-        let dq = segmentMeansBackward(outer.queries, dql, shape, m)
-        let dk = segmentMeansBackward(inner.keys, dkl, shape, m)
-        return MixerGradients(queries: scaled(dq, shape).reshaped(queries.shape), keys: scaled(dk, shape).reshaped(keys.shape),
-                              values: inner.values.reshaped(values.shape))
+        softmaxBackward(a, &ds, rows: g * m, columns: m)
+        return ds
     }
 
-    /// √scale·x as `[1, B·H, N, D]`.
-    func scaled(_ x: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
-        let root = MixerVector(repeating: descriptor.scale(headDimension: shape.headDimension).squareRoot())
-        var out = x.reshaped([1, shape.flatHeads, shape.length, shape.headDimension])
-        out.withUnsafeMutableBufferPointer { p in
-            zipLanes(p.baseAddress!, p.baseAddress!, into: p.baseAddress!, count: p.count) { v, _ in v * root }
+    func softmax(_ x: inout Tensor<Float>, rows: Int, columns: Int) {
+        x.withUnsafeMutableBufferPointer { ProbabilityRows.softmax($0.baseAddress!, rows: rows, columns: columns) }
+    }
+
+    func softmaxBackward(_ p: Tensor<Float>, _ gradient: inout Tensor<Float>, rows: Int, columns: Int) {
+        p.withUnsafeBufferPointer { p in
+            gradient.withUnsafeMutableBufferPointer { g in
+                ProbabilityRows.backward(probabilities: p.baseAddress!, gradient: g.baseAddress!, rows: rows, columns: columns)
+            }
         }
-        return out
     }
 
-    /// Means of m contiguous segments: `[1, G, N, D]` → `[1, G, m, D]`.
+    /// Means of m contiguous segments: `[G, N, D]` → `[G, m, D]`. Cost N·D.
     func segmentMeans(_ x: Tensor<Float>, _ shape: MixerShape, _ m: Int) -> Tensor<Float> {
         let (g, n, d) = (shape.flatHeads, shape.length, shape.headDimension)
         let segment = n / m
-        var out = Tensor<Float>(zeros: [1, g, m, d])
+        var out = Tensor<Float>(zeros: [g, m, d])
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
                 for row in 0..<(g * n) {
@@ -131,50 +150,16 @@ struct NystromMixer: TokenMixer {
         return out
     }
 
-    /// `direct` `[1, G, N, D]` plus each landmark's gradient spread evenly over its segment.
-    func segmentMeansBackward(_ direct: Tensor<Float>, _ landmarks: Tensor<Float>, _ shape: MixerShape, _ m: Int) -> Tensor<Float> {
+    /// Adds each landmark's gradient (`[G, m, D]`) spread evenly over its segment to `direct` `[G, N, D]`.
+    func segmentMeansBackward(_ landmarks: Tensor<Float>, into direct: inout Tensor<Float>, _ shape: MixerShape, _ m: Int) {
         let (n, d) = (shape.length, shape.headDimension)
         let segment = n / m
-        var out = direct
         landmarks.withUnsafeBufferPointer { l in
-            out.withUnsafeMutableBufferPointer { out in
+            direct.withUnsafeMutableBufferPointer { out in
                 for row in 0..<(shape.flatHeads * n) {
                     let source = (row / n) * m + (row % n) / segment
                     addScaled(l.baseAddress! + source * d, 1 / Float(segment), into: out.baseAddress! + row * d, count: d)
                 }
-            }
-        }
-        return out
-    }
-
-    /// softmax(Q̃·K̃ᵀ) per head `[G, m, m]`.
-    func landmarkKernel(_ ql: Tensor<Float>, _ kl: Tensor<Float>, _ g: Int, _ m: Int, _ d: Int) -> Tensor<Float> {
-        var a = batched(ql, kl, g, m, d, m, transposeB: true)
-        a.withUnsafeMutableBufferPointer { softmaxRows($0.baseAddress!, rows: g * m, columns: m, rowStride: m) }
-        return a
-    }
-
-    /// op(X_h)·op(Y_h) per head, op(X) `[r, k]`, op(Y) `[k, c]` → `[G, r, c]`.
-    func batched(_ x: Tensor<Float>, _ y: Tensor<Float>, _ g: Int, _ r: Int, _ k: Int, _ c: Int,
-                 transposeA: Bool = false, transposeB: Bool = false) -> Tensor<Float> {
-        var out = Tensor<Float>(zeros: [g, r, c])
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                out.withUnsafeMutableBufferPointer { out in
-                    batchedGEMM(count: g, transposeA: transposeA, transposeB: transposeB, m: r, n: c, k: k,
-                                a: x.baseAddress!, lda: transposeA ? r : k, strideA: r * k,
-                                b: y.baseAddress!, ldb: transposeB ? k : c, strideB: k * c,
-                                c: out.baseAddress!, ldc: c, strideC: r * c)
-                }
-            }
-        }
-        return out
-    }
-
-    func accumulate(_ x: inout Tensor<Float>, _ y: Tensor<Float>) {
-        y.withUnsafeBufferPointer { y in
-            x.withUnsafeMutableBufferPointer { x in
-                zipLanes(x.baseAddress!, y.baseAddress!, into: x.baseAddress!, count: x.count) { $0 + $1 }
             }
         }
     }

@@ -38,98 +38,159 @@ enum PerformerFeatures {
         return Tensor(shape: [m, d], elements: (0..<m).flatMap { l in rows[l].map { Float($0 * multipliers[l]) } })
     }
 
+    /// Rows per work item of the fused passes: a [128, m] block of u stays in L2 between its GEMM and its exp.
+    static let blockRows = 128
+
     /// φ(x) `[G, N, m]` for x `[G, N, d]`; also returns E = m^{−1/2}·exp(u − ‖x̂‖²/2 − c) for the backward pass
     /// and the arg-max positions of c (per row for queries, per head for keys) as flat indices into E.
+    ///
+    /// Fused per block of `blockRows` rows of one head, on all threads: u = √s·x·Wᵀ (single-threaded GEMM,
+    /// written into E), then each row's shift and exp while the block is in cache. Queries take their
+    /// stabiliser from the row itself, so that is one pass; keys need the head's maximum first, so their
+    /// exp is a second pass over the blocks. Cost 2·N·m·d FLOPs + N·m exps per head.
     static func features(
         _ x: Tensor<Float>, projection w: Tensor<Float>, shape: MixerShape, scale: Float, isQuery: Bool
     ) -> (features: Tensor<Float>, exponentials: Tensor<Float>, argmax: [Int]) {
-        let (rows, n, d, m) = (shape.flatHeads * shape.length, shape.length, shape.headDimension, w.shape[0])
-        let root = scale.squareRoot()
-        var u = Tensor<Float>(zeros: [shape.flatHeads, n, m])
+        let (g, n, d, m) = (shape.flatHeads, shape.length, shape.headDimension, w.shape[0])
+        let blocksPerHead = (n + blockRows - 1) / blockRows
+        var e = Tensor<Float>(zeros: [g, n, m]), phi = Tensor<Float>(zeros: [g, n, m])
+        var argmax = [Int](repeating: 0, count: isQuery ? g * n : g)
+        var blockTops = [Int](repeating: 0, count: g * blocksPerHead)
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
-                u.withUnsafeMutableBufferPointer { u in
-                    gemm(transposeB: true, m: rows, n: m, k: d, alpha: root, a: x.baseAddress!, lda: d,
-                         b: w.baseAddress!, ldb: d, c: u.baseAddress!, ldc: m)
-                }
-            }
-        }
-        let groups = isQuery ? rows : shape.flatHeads, perGroup = isQuery ? 1 : n
-        var argmax = [Int](repeating: 0, count: groups)
-        let ratio = 1 / Float(m).squareRoot()
-        x.withUnsafeBufferPointer { x in
-            u.withUnsafeMutableBufferPointer { u in
-                argmax.withUnsafeMutableBufferPointer { best in
-                    let (x, u, best) = (x.baseAddress!, u.baseAddress!, best.baseAddress!)
-                    parallelFor(groups) { group in
-                        let first = group * perGroup * m
-                        var top = first
-                        for i in first..<(first + perGroup * m) where u[i] > u[top] { top = i }
-                        best[group] = top
-                        let c = u[top]
-                        for row in (group * perGroup)..<((group + 1) * perGroup) {
-                            let half = scale * dotProduct(x + row * d, x + row * d, count: d) / 2
-                            let shift = MixerVector(repeating: half + c)
-                            zipLanes(u + row * m, u + row * m, into: u + row * m, count: m) { t, _ in t - shift }
-                            Kernels.exp(u + row * m, u + row * m, count: m)
-                            zipLanes(u + row * m, u + row * m, into: u + row * m, count: m) { t, _ in t * MixerVector(repeating: ratio) }
+                e.withUnsafeMutableBufferPointer { e in
+                    phi.withUnsafeMutableBufferPointer { phi in
+                        argmax.withUnsafeMutableBufferPointer { best in
+                            blockTops.withUnsafeMutableBufferPointer { tops in
+                                let map = FeatureMapPointers(x: x.baseAddress!, w: w.baseAddress!, e: e.baseAddress!,
+                                                             phi: phi.baseAddress!, d: d, m: m, scale: scale)
+                                parallelFor(g * blocksPerHead) { item in
+                                    let rows = map.rows(block: item % blocksPerHead, head: item / blocksPerHead, n: n)
+                                    map.project(rows)
+                                    if isQuery {
+                                        for row in rows { best[row] = map.exponentiate(row, shift: map.rowMaximum(row)) }
+                                    } else {
+                                        tops[item] = map.blockMaximum(rows)
+                                    }
+                                }
+                                if isQuery { return }
+                                for head in 0..<g {
+                                    // The first block holding the head's largest u (its first position, as a scan would find).
+                                    best[head] = (0..<blocksPerHead).map { tops[head * blocksPerHead + $0] }
+                                        .reduce(tops[head * blocksPerHead]) { map.e[$1] > map.e[$0] ? $1 : $0 }
+                                }
+                                // Read before the pass below overwrites u with E.
+                                let stabilisers = (0..<g).map { map.e[best[$0]] }
+                                parallelFor(g * blocksPerHead) { item in
+                                    let head = item / blocksPerHead
+                                    for row in map.rows(block: item % blocksPerHead, head: head, n: n) {
+                                        _ = map.exponentiate(row, shift: (best[head], stabilisers[head]))
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        var phi = u
-        phi.withUnsafeMutableBufferPointer { p in
-            let shift = MixerVector(repeating: ratio * epsilon)
-            zipLanes(p.baseAddress!, p.baseAddress!, into: p.baseAddress!, count: p.count) { t, _ in t + shift }
-        }
-        return (phi, u, argmax)
+        return (phi, e, argmax)
     }
 
     /// dx `[G, N, d]` from dφ: with G = dφ ⊙ E, du = G plus the stabiliser's −Σ G at its arg-max,
     /// dx̂ = du·W − x̂·Σ_l G_l, dx = √s·dx̂.
+    ///
+    /// Fused per block of `blockRows` rows on all threads (G in a per-block scratch, the GEMM
+    /// single-threaded); the arg-max terms are then added as rank-one corrections dx[row*] −= √s·ΣG·W[l*].
+    /// Cost 2·N·m·d + 3·N·m FLOPs per head.
     static func backward(
         _ x: Tensor<Float>, projection w: Tensor<Float>, exponentials e: Tensor<Float>, argmax: [Int],
         gradFeatures: Tensor<Float>, shape: MixerShape, scale: Float, isQuery: Bool
     ) -> Tensor<Float> {
-        let (rows, n, d, m) = (shape.flatHeads * shape.length, shape.length, shape.headDimension, w.shape[0])
-        var du = gradFeatures
-        var rowSums = [Float](repeating: 0, count: rows)
-        e.withUnsafeBufferPointer { e in
-            du.withUnsafeMutableBufferPointer { du in
-                rowSums.withUnsafeMutableBufferPointer { sums in
-                    let (e, du, sums) = (e.baseAddress!, du.baseAddress!, sums.baseAddress!)
-                    parallelFor(rows) { row in
-                        multiplyInto(e + row * m, du + row * m, count: m)
-                        var total: Float = 0
-                        for l in 0..<m { total += du[row * m + l] }
-                        sums[row] = total
-                    }
-                    let perGroup = isQuery ? 1 : n
-                    for (group, top) in argmax.enumerated() {
-                        let total = (group * perGroup ..< (group + 1) * perGroup).reduce(Float(0)) { $0 + sums[$1] }
-                        du[top] -= total
-                    }
-                }
-            }
-        }
-        var dx = Tensor<Float>(zeros: x.shape)
+        let (g, n, d, m) = (shape.flatHeads, shape.length, shape.headDimension, w.shape[0])
+        let blocksPerHead = (n + blockRows - 1) / blockRows
         let root = scale.squareRoot()
-        du.withUnsafeBufferPointer { du in
-            w.withUnsafeBufferPointer { w in
-                dx.withUnsafeMutableBufferPointer { dx in
-                    gemm(m: rows, n: d, k: m, alpha: root, a: du.baseAddress!, lda: m, b: w.baseAddress!, ldb: d,
-                         c: dx.baseAddress!, ldc: d)
-                }
-            }
-        }
+        var dx = Tensor<Float>(zeros: x.shape)
+        var rowSums = [Float](repeating: 0, count: g * n)
         x.withUnsafeBufferPointer { x in
-            dx.withUnsafeMutableBufferPointer { dx in
-                for row in 0..<rows {
-                    addScaled(x.baseAddress! + row * d, -scale * rowSums[row], into: dx.baseAddress! + row * d, count: d)
+            w.withUnsafeBufferPointer { w in
+                e.withUnsafeBufferPointer { e in
+                    gradFeatures.withUnsafeBufferPointer { dphi in
+                        dx.withUnsafeMutableBufferPointer { dx in
+                            rowSums.withUnsafeMutableBufferPointer { sums in
+                                let (x, w, e, dphi, dx, sums) = (x.baseAddress!, w.baseAddress!, e.baseAddress!,
+                                                                 dphi.baseAddress!, dx.baseAddress!, sums.baseAddress!)
+                                parallelFor(g * blocksPerHead) { item in
+                                    let first = (item / blocksPerHead) * n + (item % blocksPerHead) * blockRows
+                                    let count = min(blockRows, (item / blocksPerHead + 1) * n - first)
+                                    let du = UnsafeMutablePointer<Float>.allocate(capacity: count * m)
+                                    defer { du.deallocate() }
+                                    for r in 0..<count {
+                                        let row = first + r
+                                        zipLanes(dphi + row * m, e + row * m, into: du + r * m, count: m) { $0 * $1 }
+                                        sums[r + first] = pairwiseSum(du + r * m, count: m)
+                                    }
+                                    gemm(m: count, n: d, k: m, alpha: root, a: du, lda: m, b: w, ldb: d,
+                                         c: dx + first * d, ldc: d, threads: 1)
+                                    for row in first..<(first + count) {
+                                        addScaled(x + row * d, -scale * sums[row], into: dx + row * d, count: d)
+                                    }
+                                }
+                                let perGroup = isQuery ? 1 : n
+                                for (group, top) in argmax.enumerated() {
+                                    let total = (group * perGroup ..< (group + 1) * perGroup).reduce(Float(0)) { $0 + sums[$1] }
+                                    addScaled(w + (top % m) * d, -root * total, into: dx + (top / m) * d, count: d)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
         return dx
+    }
+}
+
+/// The buffers of one `PerformerFeatures.features` call: x `[G·N, d]`, W `[m, d]`, E and φ `[G·N, m]`.
+private struct FeatureMapPointers {
+    let x: UnsafePointer<Float>, w: UnsafePointer<Float>
+    let e: UnsafeMutablePointer<Float>, phi: UnsafeMutablePointer<Float>
+    let d: Int, m: Int, scale: Float
+
+    /// The rows (indices into G·N) of block `block` of head `head`.
+    func rows(block: Int, head: Int, n: Int) -> Range<Int> {
+        let first = head * n + block * PerformerFeatures.blockRows
+        return first..<min(first + PerformerFeatures.blockRows, (head + 1) * n)
+    }
+
+    /// E[rows] = u = √s·x[rows]·Wᵀ, on the calling thread.
+    func project(_ rows: Range<Int>) {
+        gemm(transposeB: true, m: rows.count, n: m, k: d, alpha: scale.squareRoot(), a: x + rows.lowerBound * d, lda: d,
+             b: w, ldb: d, c: e + rows.lowerBound * m, ldc: m, threads: 1)
+    }
+
+    /// The flat index of the row's largest u (its first occurrence) and that u.
+    func rowMaximum(_ row: Int) -> (Int, Float) {
+        let top = maximum(e + row * m, count: m)
+        return (row * m + ((0..<m).first { e[row * m + $0] == top } ?? 0), top)
+    }
+
+    /// The flat index of the largest u in `rows` (its first occurrence).
+    func blockMaximum(_ rows: Range<Int>) -> Int {
+        let tops = rows.map { maximum(e + $0 * m, count: m) }
+        let top = tops.indices.reduce(0) { tops[$1] > tops[$0] ? $1 : $0 }
+        return rowMaximum(rows.lowerBound + top).0
+    }
+
+    /// E[row] = m^{−1/2}·exp(u − s·‖x‖²/2 − c) and φ[row] = E[row] + m^{−1/2}·ε for the stabiliser
+    /// `shift` = (its position, c); returns the position.
+    func exponentiate(_ row: Int, shift: (Int, Float)) -> Int {
+        let half = scale * dotProduct(x + row * d, x + row * d, count: d) / 2
+        let offset = MixerVector(repeating: half + shift.1)
+        let ratio = MixerVector(repeating: 1 / Float(m).squareRoot())
+        let floor = ratio * MixerVector(repeating: PerformerFeatures.epsilon)
+        let (u, phiRow) = (e + row * m, phi + row * m)
+        zipLanes(u, u, into: u, count: m) { t, _ in vectorExp(t - offset) * ratio }
+        zipLanes(u, u, into: phiRow, count: m) { t, _ in t + floor }
+        return shift.0
     }
 }

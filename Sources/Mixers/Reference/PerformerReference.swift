@@ -7,20 +7,20 @@ import Kernels
 func performerReference(
     _ q: [[Double]], _ k: [[Double]], _ v: [[Double]], projection: Tensor<Float>, scale: Double, causal: Bool
 ) -> [[Double]] {
+    let phiQ = performerFeaturesReference(q, projection: projection, scale: scale, isQuery: true)
+    let phiK = performerFeaturesReference(k, projection: projection, scale: scale, isQuery: false)
+    return kernelReference(phiQ, phiK, v, causal: causal, epsilon: 0) { dot($0, $1) }
+}
+
+/// φ(x) `[N, m]` of one head's rows x `[N, D]` (queries: per-row stabiliser; keys: the head's maximum).
+func performerFeaturesReference(_ x: [[Double]], projection: Tensor<Float>, scale: Double, isQuery: Bool) -> [[Double]] {
     let (m, d) = (projection.shape[0], projection.shape[1])
     let w = (0..<m).map { l in (0..<d).map { Double(projection[l, $0]) } }
     let root = scale.squareRoot()
-    func projected(_ x: [Double]) -> [Double] { w.map { root * dot($0, x) } }
-    func phi(_ x: [Double], _ u: [Double], _ c: Double) -> [Double] {
-        let half = scale * dot(x, x) / 2
-        return u.map { (Foundation.exp($0 - half - c) + Double(PerformerFeatures.epsilon)) / Double(m).squareRoot() }
+    let u = x.map { row in w.map { root * dot($0, row) } }
+    let headMax = u.flatMap { $0 }.max() ?? 0
+    return zip(x, u).map { row, projected in
+        let (half, c) = (scale * dot(row, row) / 2, isQuery ? projected.max() ?? 0 : headMax)
+        return projected.map { (Foundation.exp($0 - half - c) + Double(PerformerFeatures.epsilon)) / Double(m).squareRoot() }
     }
-    let keyProjections = k.map(projected)
-    let keyMax = keyProjections.flatMap { $0 }.max() ?? 0
-    let phiK = zip(k, keyProjections).map { phi($0, $1, keyMax) }
-    let phiQ = q.map { x in
-        let u = projected(x)
-        return phi(x, u, u.max() ?? 0)
-    }
-    return kernelReference(phiQ, phiK, v, causal: causal, epsilon: 0) { dot($0, $1) }
 }

@@ -1,0 +1,38 @@
+import Kernels
+
+/// Matrix products head by head over G heads stored back to back: X `[G, …]`, Y `[G, …]` → `[G, r, c]`,
+/// through `batchedGEMM` (one head per thread when G ≥ threads, else each product on all threads).
+struct HeadProducts {
+    let heads: Int
+
+    /// α·op(X_h)·op(Y_h) for every head h, op(X_h) `[r, k]`, op(Y_h) `[k, c]` → `[G, r, c]`.
+    /// Cost 2·G·r·k·c FLOPs.
+    func product(
+        _ x: Tensor<Float>, _ y: Tensor<Float>, rows r: Int, depth k: Int, columns c: Int, alpha: Float = 1,
+        transposeX: Bool = false, transposeY: Bool = false
+    ) -> Tensor<Float> {
+        var out = Tensor<Float>(zeros: [heads, r, c])
+        add(x, y, rows: r, depth: k, columns: c, alpha: alpha, transposeX: transposeX, transposeY: transposeY,
+            into: &out, beta: 0)
+        return out
+    }
+
+    /// `out_h ← α·op(X_h)·op(Y_h) + β·out_h`, shapes as in `product`; `out` is `[G, r, c]`.
+    func add(
+        _ x: Tensor<Float>, _ y: Tensor<Float>, rows r: Int, depth k: Int, columns c: Int, alpha: Float = 1,
+        transposeX: Bool = false, transposeY: Bool = false, into out: inout Tensor<Float>, beta: Float = 1
+    ) {
+        precondition(x.count == heads * r * k && y.count == heads * k * c && out.count == heads * r * c,
+                     "head product shapes do not match")
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                out.withUnsafeMutableBufferPointer { out in
+                    batchedGEMM(count: heads, transposeA: transposeX, transposeB: transposeY, m: r, n: c, k: k,
+                                alpha: alpha, a: x.baseAddress!, lda: max(1, transposeX ? r : k), strideA: r * k,
+                                b: y.baseAddress!, ldb: max(1, transposeY ? k : c), strideB: k * c,
+                                beta: beta, c: out.baseAddress!, ldc: max(1, c), strideC: r * c)
+                }
+            }
+        }
+    }
+}

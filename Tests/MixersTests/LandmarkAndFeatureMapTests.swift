@@ -1,0 +1,84 @@
+import Kernels
+import Testing
+@testable import Mixers
+
+/// The GEMM-shaped fast paths of Nyström (explicit [N, m] and [m, N] kernels), Linformer's fixed
+/// projections and Performer's block-fused feature map, on shapes the generic agreement tests do not
+/// reach: landmark counts above one 6 × NR tile, and feature-map inputs spanning several 128-row blocks
+/// (N = 257: two full blocks and one row). Tolerances as in `MixerAgreementTests` / `MixerGradientTests`.
+@Suite("landmark and feature-map fast paths")
+struct LandmarkAndFeatureMapTests {
+    @Test(arguments: [(130, 65), (256, 64)])
+    func nystromAgreesWithManyLandmarks(n: Int, landmarks: Int) throws {
+        for d in [1, 17, 64] {
+            let description = MixerDescription(kind: .nystrom, landmarks: landmarks)
+            let (q, k, v) = randomInputs([1, 2, n, d], seed: UInt64(n + d))
+            let fast = try description.makeMixer().forward(queries: q, keys: k, values: v).output
+            let reference = try MixerReference.output(description, queries: q.converted(), keys: k.converted(),
+                                                      values: v.converted())
+            let error = relativeError(fast, reference)
+            #expect(error <= 2e-4, "N=\(n) m=\(landmarks) D=\(d): relative error \(error)")
+        }
+    }
+
+    @Test func nystromGradientsWithSeveralRowsPerSegment() throws {
+        try checkGradients(MixerDescription(kind: .nystrom, landmarks: 3), shape: [1, 2, 12, 5])
+    }
+
+    @Test func linformerFixedProjectionsHaveNoParameterGradients() throws {
+        let mixer = try MixerDescription(kind: .linformer, features: 4, seed: 5).makeMixer()
+        let (q, k, v) = randomInputs([1, 2, 9, 3], seed: 21)
+        let forward = try mixer.forward(queries: q, keys: k, values: v)
+        let grads = try mixer.backward(queries: q, keys: k, values: v, forward: forward, gradOutput: .normal(q.shape, seed: 24))
+        #expect(grads.parameters.isEmpty)
+        #expect(grads.keys.shape == k.shape && grads.values.shape == v.shape)
+    }
+
+    @Test(arguments: [true, false])
+    func performerFeaturesAcrossBlocksMatchReference(isQuery: Bool) throws {
+        for d in [1, 17, 64] {
+            let shape = try MixerShape(queries: [1, 2, 257, d], keys: [1, 2, 257, d], values: [1, 2, 257, d])
+            let x = Tensor<Float>.normal([1, 2, 257, d], seed: UInt64(d))
+            let w = PerformerFeatures.draw(features: 24, headDimension: d, seed: 3, stream: 0)
+            let scale = 1 / Float(d).squareRoot()
+            let fast = PerformerFeatures.features(x, projection: w, shape: shape, scale: scale, isQuery: isQuery).features
+            let rows = x.converted(to: Double.self).elements
+            let reference = (0..<2).flatMap { head in
+                performerFeaturesReference((0..<257).map { Array(rows[(head * 257 + $0) * d..<(head * 257 + $0 + 1) * d]) },
+                                           projection: w, scale: Double(scale), isQuery: isQuery).flatMap { $0 }
+            }
+            let error = relativeError(fast, Tensor(shape: fast.shape, elements: reference))
+            #expect(error <= 2e-5, "isQuery=\(isQuery) D=\(d): relative error \(error)")
+        }
+    }
+
+    /// dx of L = Σ φ(x) ⊙ G against central differences (h = 1e−4, Float64) over 257 rows.
+    @Test(arguments: [true, false])
+    func performerFeatureGradientsAcrossBlocks(isQuery: Bool) throws {
+        let (n, d, m) = (257, 3, 8)
+        let shape = try MixerShape(queries: [1, n, d], keys: [1, n, d], values: [1, n, d])
+        let x = Tensor<Float>.normal([1, n, d], seed: 31)
+        let gradFeatures = Tensor<Float>.normal([1, n, m], seed: 32)
+        let w = PerformerFeatures.draw(features: m, headDimension: d, seed: 4, stream: 0)
+        let scale: Float = 0.5
+        let forward = PerformerFeatures.features(x, projection: w, shape: shape, scale: scale, isQuery: isQuery)
+        let fast = PerformerFeatures.backward(x, projection: w, exponentials: forward.exponentials, argmax: forward.argmax,
+                                              gradFeatures: gradFeatures, shape: shape, scale: scale, isQuery: isQuery)
+        let (base, weights) = (x.converted(to: Double.self).elements, gradFeatures.converted(to: Double.self).elements)
+        func loss(_ flat: [Double]) -> Double {
+            let phi = performerFeaturesReference((0..<n).map { Array(flat[$0 * d..<($0 + 1) * d]) }, projection: w,
+                                                 scale: Double(scale), isQuery: isQuery).flatMap { $0 }
+            return zip(phi, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let h = 1e-4
+        let numeric = base.indices.map { i in
+            var (plus, minus) = (base, base)
+            plus[i] += h
+            minus[i] -= h
+            return (loss(plus) - loss(minus)) / (2 * h)
+        }
+        let error = zip(fast.elements, numeric).map { abs(Double($0) - $1) }.max() ?? 0
+        let size = numeric.map(abs).max() ?? 0
+        #expect(error <= 1e-3 * size, "isQuery=\(isQuery): error \(error), max |FD| \(size)")
+    }
+}
