@@ -37,6 +37,8 @@ public struct LinformerMixer: TokenMixer {
     public var projections: LinformerProjections?
     /// The random projections per N, drawn once.
     private let randomProjections = DrawCache<LinformerProjections>()
+    /// Their transposes per N, for the backward pass.
+    private let transposedRandomProjections = DrawCache<(Tensor<Float>, Tensor<Float>)>()
 
     public init(descriptor: MixerDescription, projections: LinformerProjections? = nil) {
         self.descriptor = descriptor
@@ -80,7 +82,8 @@ public struct LinformerMixer: TokenMixer {
         let grads = try scaledDotProductAttentionBackward(
             queries: queries.reshaped(flat), keys: forward.saved[0], values: forward.saved[1], forward: forward.attention[0],
             gradOutput: gradOutput.reshaped(flat), scale: descriptor.scale(headDimension: shape.headDimension))
-        let (dk, dv) = (unproject(p.keys, grads.keys, shape), unproject(p.values, grads.values, shape))
+        let (keysT, valuesT) = transposedProjections(p, shape)
+        let (dk, dv) = (unproject(keysT, grads.keys, shape), unproject(valuesT, grads.values, shape))
         var parameters: [String: Tensor<Float>] = [:]
         if projections != nil {
             parameters = ["E": projectionGradient(keys, grads.keys, shape), "F": projectionGradient(values, grads.values, shape)]
@@ -104,14 +107,24 @@ public struct LinformerMixer: TokenMixer {
         return out
     }
 
-    /// dX = Pᵀ·dY per head for Y = P·X: P `[k, N]`, dY `[B·H, k, D]` → `[B·H, N, D]`. Cost 2·k·N·D per head.
-    func unproject(_ p: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
-        let (k, n, d) = (p.shape[0], shape.length, shape.headDimension)
+    /// Eᵀ and Fᵀ `[1, N, k]`, so that `unproject` multiplies untransposed operands (a transposed one is packed
+    /// element by element); made once per N for the random projections, per call for set ones.
+    func transposedProjections(_ p: LinformerProjections, _ shape: MixerShape) -> (Tensor<Float>, Tensor<Float>) {
+        let (k, n) = (descriptor.featureCount, shape.length)
+        let one = HeadProducts(heads: 1)
+        let make = { (one.transposed(p.keys, rows: k, columns: n), one.transposed(p.values, rows: k, columns: n)) }
+        return projections == nil ? transposedRandomProjections.value(n, make) : make()
+    }
+
+    /// dX = Pᵀ·dY per head for Y = P·X, given Pᵀ `[1, N, k]` and dY `[B·H, k, D]` → `[B·H, N, D]`.
+    /// Cost 2·k·N·D per head.
+    func unproject(_ pT: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
+        let (k, n, d) = (pT.shape[2], shape.length, shape.headDimension)  // Pᵀ is [1, N, k]
         var dx = Tensor<Float>(zeros: [shape.flatHeads, n, d])
-        p.withUnsafeBufferPointer { p in
+        pT.withUnsafeBufferPointer { p in
             gradY.withUnsafeBufferPointer { dy in
                 dx.withUnsafeMutableBufferPointer { dx in
-                    batchedGEMM(count: shape.flatHeads, transposeA: true, m: n, n: d, k: k, a: p.baseAddress!, lda: n,
+                    batchedGEMM(count: shape.flatHeads, m: n, n: d, k: k, a: p.baseAddress!, lda: k,
                                 strideA: 0, b: dy.baseAddress!, ldb: d, strideB: k * d, c: dx.baseAddress!, ldc: d,
                                 strideC: n * d)
                 }

@@ -72,11 +72,11 @@ struct NystromMixer: TokenMixer {
         var dlq = heads.product(dsa, lk, rows: m, depth: m, columns: d, alpha: s)
         heads.add(dsa, lq, rows: m, depth: m, columns: d, alpha: s, transposeX: true, into: &dlk)
         // Y = K₃·V: dV = K₃ᵀ·dY, dS₃ from dK₃ = dY·Vᵀ; S₃ = s·Q̃·Kᵀ.
-        let dv = heads.product(k3, dy, rows: n, depth: m, columns: d, transposeX: true)
+        let dv = heads.product(heads.transposed(k3, rows: m, columns: n), dy, rows: n, depth: m, columns: d)
         var ds3 = heads.product(dy, values, rows: m, depth: d, columns: n, transposeY: true)
         softmaxBackward(k3, &ds3, rows: g * m, columns: n)
         heads.add(ds3, keys, rows: m, depth: n, columns: d, alpha: s, into: &dlq)
-        var dk = heads.product(ds3, lq, rows: n, depth: m, columns: d, alpha: s, transposeX: true)
+        var dk = heads.product(heads.transposed(ds3, rows: m, columns: n), lq, rows: n, depth: m, columns: d, alpha: s)
         segmentMeansBackward(dlq, into: &dq, shape, m)
         segmentMeansBackward(dlk, into: &dk, shape, m)
         return MixerGradients(queries: dq.reshaped(queries.shape), keys: dk.reshaped(keys.shape),
