@@ -1,9 +1,13 @@
 import Kernels
 
-/// Matrix products head by head over G heads stored back to back: X `[G, …]`, Y `[G, …]` → `[G, r, c]`,
-/// through `batchedGEMM` (one head per thread when G ≥ threads, else each product on all threads).
+/// Matrix products head by head over G heads stored back to back: X `[G, …]`, Y `[G, …]` → `[G, r, c]`.
+/// Tall products (N-row outputs) run as blocks of `blockRows` rows handed out one at a time, so a core
+/// that another process slows does not hold up the rest; short ones (r = m landmarks, k = N) through
+/// `batchedGEMM` (one head per thread when G ≥ threads, else each product on all threads).
 struct HeadProducts {
     let heads: Int
+    /// Rows of one work item of a tall product.
+    static let blockRows = 256
 
     /// α·op(X_h)·op(Y_h) for every head h, op(X_h) `[r, k]`, op(Y_h) `[k, c]` → `[G, r, c]`.
     /// Cost 2·G·r·k·c FLOPs.
@@ -24,13 +28,25 @@ struct HeadProducts {
     ) {
         precondition(x.count == heads * r * k && y.count == heads * k * c && out.count == heads * r * c,
                      "head product shapes do not match")
+        let (lda, ldb, ldc) = (max(1, transposeX ? r : k), max(1, transposeY ? k : c), max(1, c))
+        let blocks = (r + Self.blockRows - 1) / Self.blockRows
         x.withUnsafeBufferPointer { x in
             y.withUnsafeBufferPointer { y in
                 out.withUnsafeMutableBufferPointer { out in
+                    let (x, y, out) = (x.baseAddress!, y.baseAddress!, out.baseAddress!)
+                    if heads * blocks >= 4 * Parallelism.defaultThreads {
+                        parallelFor(heads * blocks) { item in
+                            let (head, first) = (item / blocks, (item % blocks) * Self.blockRows)
+                            gemm(transposeA: transposeX, transposeB: transposeY, m: min(Self.blockRows, r - first), n: c, k: k,
+                                 alpha: alpha, a: x + head * r * k + (transposeX ? first : first * k), lda: lda,
+                                 b: y + head * k * c, ldb: ldb, beta: beta, c: out + head * r * c + first * c, ldc: ldc,
+                                 threads: 1)
+                        }
+                        return
+                    }
                     batchedGEMM(count: heads, transposeA: transposeX, transposeB: transposeY, m: r, n: c, k: k,
-                                alpha: alpha, a: x.baseAddress!, lda: max(1, transposeX ? r : k), strideA: r * k,
-                                b: y.baseAddress!, ldb: max(1, transposeY ? k : c), strideB: k * c,
-                                beta: beta, c: out.baseAddress!, ldc: max(1, c), strideC: r * c)
+                                alpha: alpha, a: x, lda: lda, strideA: r * k, b: y, ldb: ldb, strideB: k * c,
+                                beta: beta, c: out, ldc: ldc, strideC: r * c)
                 }
             }
         }

@@ -5,10 +5,11 @@ import Testing
 /// The GEMM-shaped fast paths of Nyström (explicit [N, m] and [m, N] kernels), Linformer's fixed
 /// projections and Performer's block-fused feature map, on shapes the generic agreement tests do not
 /// reach: landmark counts above one 6 × NR tile, and feature-map inputs spanning several 128-row blocks
-/// (N = 257: two full blocks and one row). Tolerances as in `MixerAgreementTests` / `MixerGradientTests`.
+/// (N = 257: two full blocks and one row), and Nyström at N = 1040, whose N-row products run in 256-row
+/// blocks (`HeadProducts`). Tolerances as in `MixerAgreementTests` / `MixerGradientTests`.
 @Suite("landmark and feature-map fast paths")
 struct LandmarkAndFeatureMapTests {
-    @Test(arguments: [(130, 65), (256, 64)])
+    @Test(arguments: [(130, 65), (256, 64), (1040, 8)])
     func nystromAgreesWithManyLandmarks(n: Int, landmarks: Int) throws {
         for d in [1, 17, 64] {
             let description = MixerDescription(kind: .nystrom, landmarks: landmarks)
