@@ -92,4 +92,13 @@ struct SmallGEMMTests {
     func matchesReference(_ g: SmallGEMMCase) {
         #expect(smallGEMMScaledError(g) <= 1e-5, "\(g)")
     }
+
+    @Test("without accumulate, NaN in C does not propagate (edge tiles included)")
+    func writeOnlyC() {
+        let (m, n, k) = (7, 17, 5)
+        let a = [Float](repeating: 1, count: m * k), b = [Float](repeating: 2, count: k * n)
+        var c = [Float](repeating: .nan, count: m * n)
+        smallGEMM(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n)
+        #expect(c.allSatisfy { $0 == 10 })
+    }
 }

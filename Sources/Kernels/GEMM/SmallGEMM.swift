@@ -20,7 +20,8 @@ public enum SmallGEMMTriangle: Sendable {
 /// depth step) and on B's rows as `TileRow` vectors. Only ragged edges are copied, into zero-padded
 /// stack tiles (a 6-row A panel, an NR-column B panel, a 6 × NR C tile); k is walked in blocks of
 /// `GEMMTile.depth`. Cost 2·m·n·k FLOPs, or with a `triangle` only the 6 × NR tiles that touch its
-/// non-zero half (≈ half for square tiles; the skipped terms are exact zeros).
+/// non-zero half (≈ half for square tiles; the skipped terms are exact zeros). Without `accumulate`, C is
+/// write-only: NaN in it does not propagate.
 public func smallGEMM(
     transposeA: Bool = false, m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -70,9 +71,11 @@ public func smallGEMM(
                     tileBeta = 1
                 }
                 if !full {
-                    let beta: Float = accumulate ? 1 : 0
                     for r in 0..<rows {
-                        for j in 0..<columns { target[r * ldc + j] = edge[r * nr + j] + beta * target[r * ldc + j] }
+                        for j in 0..<columns {
+                            // Without `accumulate` the old C is never read (garbage or NaN in it must not propagate).
+                            target[r * ldc + j] = accumulate ? edge[r * nr + j] + target[r * ldc + j] : edge[r * nr + j]
+                        }
                     }
                 }
                 if triangle == .lowerC && j0 + columns > i0 + 1 {
