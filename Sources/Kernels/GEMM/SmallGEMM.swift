@@ -66,8 +66,8 @@ public func smallGEMM(
                         copyPaddedColumns(bStart, depth: steps, columns: columns, ldb: ldb, into: bPanel)
                         (bStart, panelLdb) = (UnsafePointer(bPanel), nr)
                     }
-                    microKernel(depth: steps, a: panel, aRowStride: panelRowStride, aDepthStride: panelDepthStride,
-                                b: bStart, ldb: panelLdb, c: tile, ldc: tileLdc, alpha: 1, beta: tileBeta)
+                    tileProduct(depth: steps, a: panel, rowStride: panelRowStride, depthStride: panelDepthStride,
+                                b: bStart, ldb: panelLdb, c: tile, ldc: tileLdc, beta: tileBeta)
                     tileBeta = 1
                 }
                 if !full {
@@ -86,6 +86,25 @@ public func smallGEMM(
                 }
             }
         }
+    }
+}
+
+/// One 6 × NR tile through `microKernel`, with the A strides as literals where one of them is a constant
+/// (a packed panel, a transposed A with contiguous rows, a row-major A with contiguous depth): the six row
+/// cursors then share one induction variable instead of six chained adds per depth step.
+@inline(__always)
+func tileProduct(
+    depth: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float
+) {
+    if rowStride == 1 && depthStride == GEMMTile.rows {
+        microKernel(depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc, alpha: 1, beta: beta)
+    } else if rowStride == 1 {
+        microKernel(depth: depth, a: a, aRowStride: 1, aDepthStride: depthStride, b: b, ldb: ldb, c: c, ldc: ldc,
+                    alpha: 1, beta: beta)
+    } else {
+        microKernel(depth: depth, a: a, aRowStride: rowStride, aDepthStride: 1, b: b, ldb: ldb, c: c, ldc: ldc,
+                    alpha: 1, beta: beta)
     }
 }
 
