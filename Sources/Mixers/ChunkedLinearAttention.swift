@@ -16,8 +16,10 @@ import Kernels
 /// With b_i the cumulative log-decay from the chunk's start (inclusive): Q̃ = Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
 /// K̂ = K ⊙ e^{b_last − b}; without decay all three are Q and K themselves. The split e^{b_i}·e^{−b_j} is
 /// exact in float32 while the decay summed over one chunk stays above ≈ −80.
-/// Cost per token and head: 2·C·(p + e) (intra-chunk) + 4·p·e (state) FLOPs; memory p·e floats per chunk.
-/// Non-causal form: S = Kᵀ·V, O = Q·S per head, 4·p·e FLOPs per token.
+/// The masked C × C products skip the tiles above the diagonal (`smallGEMM`'s triangles), so the
+/// intra-chunk work counted is the causal triangle's: (C + 1)·(p + e) FLOPs per token, not 2·C·(p + e).
+/// Cost per token and head: (C + 1)·(p + e) (intra-chunk) + 4·p·e (state) FLOPs; memory p·e floats per chunk.
+/// Non-causal form (ChunkedLinearAttentionNonCausal.swift): S = Kᵀ·V, O = Q·S per head, 4·p·e FLOPs per token.
 struct ChunkedLinearAttention {
     let heads: Int
     let length: Int
@@ -41,23 +43,16 @@ struct ChunkedLinearAttention {
     var chunkCount: Int { (length + chunk - 1) / chunk }
     func rows(_ c: Int) -> Range<Int> { c * chunk ..< min(length, (c + 1) * chunk) }
 
-    /// Forward FLOPs per token and head (see the type's notes).
+    /// Forward FLOPs per token and head (see the type's notes; the triangle's share of the 6 × NR tiles
+    /// actually run is ≈ 15% larger at C = 64).
     static func flops(keyWidth p: Int, valueWidth e: Int, causal: Bool, chunk: Int = 64) -> Double {
-        Double(4 * p * e + (causal ? 2 * chunk * (p + e) : 0))
+        Double(4 * p * e + (causal ? (chunk + 1) * (p + e) : 0))
     }
 
     /// Writes o `[G, N, e]`.
     func forward(_ x: LinearAttentionInputs, output o: UnsafeMutablePointer<Float>) {
+        guard causal else { return nonCausalForward(x, output: o) }
         let (n, p, e) = (length, keyWidth, valueWidth)
-        guard causal else {
-            let states = UnsafeMutablePointer<Float>.allocate(capacity: heads * p * e)
-            defer { states.deallocate() }
-            batchedGEMM(count: heads, transposeA: true, m: p, n: e, k: n, a: x.k, lda: p, strideA: n * p,
-                        b: x.v, ldb: e, strideB: n * e, c: states, ldc: e, strideC: p * e, threads: threads)
-            batchedGEMM(count: heads, m: n, n: e, k: p, a: x.q, lda: p, strideA: n * p,
-                        b: states, ldb: e, strideB: p * e, c: o, ldc: e, strideC: n * e, threads: threads)
-            return
-        }
         let chunks = chunkCount
         let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
         // With decay, pass 1 keeps q̃ `[G, N, p]` for pass 3.
@@ -72,13 +67,13 @@ struct ChunkedLinearAttention {
                 let r = rows(c), s = scratch(worker)
                 let ops = operands(x, head: g, chunk: c, scratch: s)
                 let v = x.v + (g * n + r.lowerBound) * e
-                gemm(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: v, ldb: e,
-                     c: states.state(g, c), ldc: e, threads: 1)
+                smallGEMM(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: v, ldb: e,
+                          c: states.state(g, c), ldc: e)
                 states.setDecay(g, c, from: ops)
                 decayedQueries?.advanced(by: (g * n + r.lowerBound) * p).update(from: ops.queries, count: r.count * p)
-                maskedScores(ops.queries, ops.keys, count: r.count, into: s.scores)
-                gemm(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: v, ldb: e,
-                     c: o + (g * n + r.lowerBound) * e, ldc: e, threads: 1)
+                maskedScores(ops.queries, ops.keys, count: r.count, scratch: s)
+                smallGEMM(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: v, ldb: e,
+                          c: o + (g * n + r.lowerBound) * e, ldc: e, triangle: .lowerA)
             }
         }
         states.scan(reverse: false, threads: threads)
@@ -87,23 +82,19 @@ struct ChunkedLinearAttention {
             let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
             guard c > 0 else { return }
             let r = rows(c), first = g * n + r.lowerBound
-            gemm(m: r.count, n: e, k: p, a: queries + first * p, lda: p, b: states.state(g, c), ldb: e,
-                 beta: 1, c: o + first * e, ldc: e, threads: 1)
+            smallGEMM(m: r.count, n: e, k: p, a: queries + first * p, lda: p, b: states.state(g, c), ldb: e,
+                      accumulate: true, c: o + first * e, ldc: e)
         }
     }
 
-    /// `scores[i, j] = q̃_i·k̃_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C).
-    func maskedScores(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, count: Int,
-                      into scores: UnsafeMutablePointer<Float>) {
-        gemm(transposeB: true, m: count, n: count, k: keyWidth, a: q, lda: keyWidth, b: k, ldb: keyWidth,
-             c: scores, ldc: chunk, threads: 1)
-        zeroAboveDiagonal(scores, count: count)
-    }
-
-    func zeroAboveDiagonal(_ scores: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where i + 1 < count {
-            (scores + i * chunk + i + 1).update(repeating: 0, count: count - i - 1)
-        }
+    /// `scores[i, j] = x_i·y_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C) from x, y `[L, w]`
+    /// (q̃ and k̃, or dO and V): y is transposed into the scratch, then only the lower tiles are multiplied.
+    func maskedScores(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, width: Int? = nil,
+                      scratch s: ChunkScratch) {
+        let w = width ?? keyWidth
+        transpose(y, rows: count, columns: w, into: s.transposed, ld: chunk)
+        smallGEMM(m: count, n: count, k: w, a: x, lda: w, b: s.transposed, ldb: chunk, c: s.scores, ldc: chunk,
+                  triangle: .lowerC)
     }
 
     /// The chunk's q̃, k̃, k̂ `[L, p]`: pointers into q and k when there is no decay, else computed into
@@ -139,10 +130,10 @@ struct ChunkedLinearAttention {
     /// Runs `body` with a function giving each worker its own `ChunkScratch`.
     func withChunkScratch(_ body: ((Int) -> ChunkScratch) -> Void) {
         let workers = max(1, min(threads, heads * chunkCount))
-        let perWorker = chunk * chunk + 8 * chunk * keyWidth
+        let perWorker = ChunkScratch.floats(chunk: chunk, keyWidth: keyWidth, valueWidth: valueWidth)
         let memory = UnsafeMutablePointer<Float>.allocate(capacity: workers * perWorker)
         defer { memory.deallocate() }
-        body { worker in ChunkScratch(memory + worker * perWorker, chunk: chunk, keyWidth: keyWidth) }
+        body { worker in ChunkScratch(memory + worker * perWorker, chunk: chunk, keyWidth: keyWidth, valueWidth: valueWidth) }
     }
 }
 
@@ -169,15 +160,41 @@ struct ChunkDecay {
     let last: UnsafePointer<Float>
 }
 
-/// One worker's buffers: a C×C score tile and eight C×p blocks.
+/// One worker's buffers: a C×C score tile, eight C×p blocks, a C·max(p, e) transpose and two e×p
+/// transposed states.
 struct ChunkScratch {
     let scores, cumulative, expB, expNegB, expTail, queries, keys, keysTail, extra: UnsafeMutablePointer<Float>
+    let transposed, stateTransposed, reverseTransposed: UnsafeMutablePointer<Float>
 
-    init(_ base: UnsafeMutablePointer<Float>, chunk: Int, keyWidth: Int) {
+    static func floats(chunk: Int, keyWidth p: Int, valueWidth e: Int) -> Int {
+        chunk * chunk + 8 * chunk * p + chunk * max(p, e) + 2 * p * e
+    }
+
+    init(_ base: UnsafeMutablePointer<Float>, chunk: Int, keyWidth: Int, valueWidth: Int) {
         let block = chunk * keyWidth
         scores = base
         let blocks = base + chunk * chunk
         (cumulative, expB, expNegB, expTail) = (blocks, blocks + block, blocks + 2 * block, blocks + 3 * block)
         (queries, keys, keysTail, extra) = (blocks + 4 * block, blocks + 5 * block, blocks + 6 * block, blocks + 7 * block)
+        transposed = blocks + 8 * block
+        stateTransposed = transposed + chunk * max(keyWidth, valueWidth)
+        reverseTransposed = stateTransposed + keyWidth * valueWidth
+    }
+}
+
+/// t[j, i] = x[i, j] for x `[rows, columns]` (row stride `columns`), t with row stride `ld`: a column of
+/// `mixerLanes` rows is gathered into one vector and stored whole (one store per lanes elements).
+func transpose(_ x: UnsafePointer<Float>, rows: Int, columns: Int, into t: UnsafeMutablePointer<Float>, ld: Int) {
+    var i = 0
+    while i + mixerLanes <= rows {
+        for j in 0..<columns {
+            var column = MixerVector()
+            for lane in 0..<mixerLanes { column[lane] = x[(i + lane) * columns + j] }
+            (t + j * ld).store(column, at: i)
+        }
+        i += mixerLanes
+    }
+    for i in i..<rows {
+        for j in 0..<columns { t[j * ld + i] = x[i * columns + j] }
     }
 }

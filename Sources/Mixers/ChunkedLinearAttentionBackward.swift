@@ -17,23 +17,8 @@ extension ChunkedLinearAttention {
     /// Chunked like the forward pass: per-chunk ΔS and ΔR, a prefix and a suffix scan, then per chunk
     /// five GEMMs (inter-chunk through S and R, intra-chunk through dO·Vᵀ and Q̃·K̃ᵀ). Cost ≈ 2.5× forward.
     func backward(_ x: LinearAttentionInputs, gradOutput dO: UnsafePointer<Float>, gradients d: LinearAttentionGradients) {
+        guard causal else { return nonCausalBackward(x, gradOutput: dO, gradients: d) }
         let (n, p, e) = (length, keyWidth, valueWidth)
-        guard causal else {
-            let states = UnsafeMutablePointer<Float>.allocate(capacity: 2 * heads * p * e)
-            defer { states.deallocate() }
-            let (s, r) = (states, states + heads * p * e)
-            batchedGEMM(count: heads, transposeA: true, m: p, n: e, k: n, a: x.k, lda: p, strideA: n * p,
-                        b: x.v, ldb: e, strideB: n * e, c: s, ldc: e, strideC: p * e, threads: threads)
-            batchedGEMM(count: heads, transposeA: true, m: p, n: e, k: n, a: x.q, lda: p, strideA: n * p,
-                        b: dO, ldb: e, strideB: n * e, c: r, ldc: e, strideC: p * e, threads: threads)
-            batchedGEMM(count: heads, transposeB: true, m: n, n: p, k: e, a: dO, lda: e, strideA: n * e,
-                        b: s, ldb: e, strideB: p * e, c: d.q, ldc: p, strideC: n * p, threads: threads)
-            batchedGEMM(count: heads, transposeB: true, m: n, n: p, k: e, a: x.v, lda: e, strideA: n * e,
-                        b: r, ldb: e, strideB: p * e, c: d.k, ldc: p, strideC: n * p, threads: threads)
-            batchedGEMM(count: heads, m: n, n: e, k: p, a: x.k, lda: p, strideA: n * p,
-                        b: r, ldb: e, strideB: p * e, c: d.v, ldc: e, strideC: n * e, threads: threads)
-            return
-        }
         let chunks = chunkCount
         let forwardStates = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
         let reverseStates = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
@@ -46,10 +31,10 @@ extension ChunkedLinearAttention {
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let r = rows(c)
                 let ops = operands(x, head: g, chunk: c, scratch: scratch(worker))
-                gemm(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: x.v + (g * n + r.lowerBound) * e,
-                     ldb: e, c: forwardStates.state(g, c), ldc: e, threads: 1)
-                gemm(transposeA: true, m: p, n: e, k: r.count, a: ops.queries, lda: p, b: dO + (g * n + r.lowerBound) * e,
-                     ldb: e, c: reverseStates.state(g, c), ldc: e, threads: 1)
+                smallGEMM(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p,
+                          b: x.v + (g * n + r.lowerBound) * e, ldb: e, c: forwardStates.state(g, c), ldc: e)
+                smallGEMM(transposeA: true, m: p, n: e, k: r.count, a: ops.queries, lda: p,
+                          b: dO + (g * n + r.lowerBound) * e, ldb: e, c: reverseStates.state(g, c), ldc: e)
                 forwardStates.setDecay(g, c, from: ops)
                 reverseStates.setDecay(g, c, from: ops)
             }
@@ -79,27 +64,29 @@ extension ChunkedLinearAttention {
         let (dq, dk, dv) = (d.q + keyRows, d.k + keyRows, d.v + valueRows)
         let (v, gradOut) = (x.v + valueRows, dO + valueRows)
         // P = mask(dO·Vᵀ): dq = (dO·Sᵀ + P·K̃) ⊙ e^{b}; dk = (V·Rᵀ) ⊙ e^{b_last − b} + (Pᵀ·Q̃) ⊙ e^{−b}.
-        gemm(transposeB: true, m: count, n: count, k: e, a: gradOut, lda: e, b: v, ldb: e, c: s.scores, ldc: chunk, threads: 1)
-        zeroAboveDiagonal(s.scores, count: count)
-        gemm(transposeB: true, m: count, n: p, k: e, a: gradOut, lda: e, b: state, ldb: e, c: dq, ldc: p, threads: 1)
-        gemm(m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.keys, ldb: p, beta: 1, c: dq, ldc: p, threads: 1)
-        gemm(transposeB: true, m: count, n: p, k: e, a: v, lda: e, b: reverseState, ldb: e, c: dk, ldc: p, threads: 1)
+        maskedScores(gradOut, v, count: count, width: e, scratch: s)
+        transpose(state, rows: p, columns: e, into: s.stateTransposed, ld: p)
+        transpose(reverseState, rows: p, columns: e, into: s.reverseTransposed, ld: p)
+        smallGEMM(m: count, n: p, k: e, a: gradOut, lda: e, b: s.stateTransposed, ldb: p, c: dq, ldc: p)
+        smallGEMM(m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.keys, ldb: p, accumulate: true, c: dq, ldc: p,
+                  triangle: .lowerA)
+        smallGEMM(m: count, n: p, k: e, a: v, lda: e, b: s.reverseTransposed, ldb: p, c: dk, ldc: p)
         if let decay = ops.decay {
             multiplyInto(decay.expB, dq, count: count * p)
             multiplyInto(decay.expTail, dk, count: count * p)
-            gemm(transposeA: true, m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.queries, ldb: p,
-                 c: s.extra, ldc: p, threads: 1)
+            smallGEMM(transposeA: true, m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.queries, ldb: p,
+                      c: s.extra, ldc: p, triangle: .upperA)
             zipLanes(s.extra, decay.expNegB, into: s.extra, count: count * p) { $0 * $1 }
             zipLanes(s.extra, dk, into: dk, count: count * p) { $0 + $1 }
         } else {
-            gemm(transposeA: true, m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.queries, ldb: p,
-                 beta: 1, c: dk, ldc: p, threads: 1)
+            smallGEMM(transposeA: true, m: count, n: p, k: count, a: s.scores, lda: chunk, b: ops.queries, ldb: p,
+                      accumulate: true, c: dk, ldc: p, triangle: .upperA)
         }
         // dv = K̂·R + mask(Q̃·K̃ᵀ)ᵀ·dO.
-        maskedScores(ops.queries, ops.keys, count: count, into: s.scores)
-        gemm(m: count, n: e, k: p, a: ops.keysTail, lda: p, b: reverseState, ldb: e, c: dv, ldc: e, threads: 1)
-        gemm(transposeA: true, m: count, n: e, k: count, a: s.scores, lda: chunk, b: gradOut, ldb: e,
-             beta: 1, c: dv, ldc: e, threads: 1)
+        maskedScores(ops.queries, ops.keys, count: count, scratch: s)
+        smallGEMM(m: count, n: e, k: p, a: ops.keysTail, lda: p, b: reverseState, ldb: e, c: dv, ldc: e)
+        smallGEMM(transposeA: true, m: count, n: e, k: count, a: s.scores, lda: chunk, b: gradOut, ldb: e,
+                  accumulate: true, c: dv, ldc: e, triangle: .upperA)
         if let gradLogDecay = d.logDecay {
             let (q, k, out) = (x.q + keyRows, x.k + keyRows, gradLogDecay + keyRows)
             zipLanes(q, dq, into: out, count: count * p) { $0 * $1 }

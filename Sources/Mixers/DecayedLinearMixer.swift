@@ -12,7 +12,7 @@ import Kernels
 ///
 /// Runs on `ChunkedLinearAttention` with the decay; the chunk (64, 16, 4 or 1 tokens) is the largest whose
 /// summed log-decay stays above −80, so the e^{±b} split never overflows (down to log α ≈ −80 per token,
-/// i.e. GLA keys above ≈ −1280). State per head D² floats; cost per token ≈ 2·C·2D + 4·D² FLOPs.
+/// i.e. GLA keys above ≈ −1280). State per head D² floats; cost per token ≈ (C + 1)·2D + 4·D² FLOPs.
 struct DecayedLinearMixer: TokenMixer {
     let descriptor: MixerDescription
 

@@ -9,10 +9,10 @@ struct EluFeatureMap: FeatureMap {
     func flops(headDimension d: Int) -> Double { Double(2 * d) }
 
     func apply(_ x: UnsafePointer<Float>, rows: Int, d: Int, scale: Float, into out: UnsafeMutablePointer<Float>) {
-        let count = rows * d
-        zipLanes(x, x, into: out, count: count) { x, _ in x.replacing(with: 0, where: x .> 0) }
-        Kernels.exp(out, out, count: count)
-        zipLanes(x, out, into: out, count: count) { x, e in e.replacing(with: x + 1, where: x .> 0) }
+        // One pass: e^{min(x, 0)} computed for every lane, x + 1 kept where x > 0.
+        zipLanes(x, x, into: out, count: rows * d) { x, _ in
+            vectorExp(x.replacing(with: 0, where: x .> 0)).replacing(with: x + 1, where: x .> 0)
+        }
     }
 
     func backward(_ x: UnsafePointer<Float>, features: UnsafePointer<Float>, gradFeatures: UnsafePointer<Float>,

@@ -63,12 +63,14 @@ struct NormalizedFeatureAttention {
                 denominator.withUnsafeBufferPointer { den in
                     gradNumerator.withUnsafeMutableBufferPointer { g in
                         gradDenominator.withUnsafeMutableBufferPointer { dden in
-                            for row in 0..<(heads * n) {
-                                let inverse = den[row] > 0 ? 1 / den[row] : 0
-                                dden[row] = -dotProduct(dO.baseAddress! + row * d, o.baseAddress! + row * d, count: d) * inverse
-                                let scale = MixerVector(repeating: inverse)
-                                zipLanes(g.baseAddress! + row * d, g.baseAddress! + row * d, into: g.baseAddress! + row * d,
-                                         count: d) { x, _ in x * scale }
+                            let (dO, o, den, g, dden) = (dO.baseAddress!, o.baseAddress!, den.baseAddress!, g.baseAddress!, dden.baseAddress!)
+                            forEachRowBlock(rows: heads * n) { rows in
+                                for row in rows {
+                                    let inverse = den[row] > 0 ? 1 / den[row] : 0
+                                    dden[row] = -dotProduct(dO + row * d, o + row * d, count: d) * inverse
+                                    let scale = MixerVector(repeating: inverse)
+                                    zipLanes(g + row * d, g + row * d, into: g + row * d, count: d) { x, _ in x * scale }
+                                }
                             }
                         }
                     }

@@ -8,8 +8,9 @@ struct BenchMixerCommand: ParsableCommand {
         commandName: "mixer",
         abstract: "Time a token mixer or the Mamba block forward (and backward): seconds, GFLOP/s from the mixer's own FLOP count, state, peak memory.",
         discussion: """
-            FLOPs are the mixer's `flops(n:d:)` per token × N × B·H (as performed: chunked causal forms count \
-            whole C×C chunks, C = 64, Based 128); the backward pass is counted as 2.5× the forward FLOPs. Inputs are N(0, 1). \
+            FLOPs are the mixer's `flops(n:d:)` per token × N × B·H (as performed: the linear-state engine \
+            (linear, gla, retnet, performer, polynomial) counts the causal triangle of each C×C chunk, C = 64; Based \
+            counts whole 128×128 chunks); the backward pass is counted as 2.5× the forward FLOPs. Inputs are N(0, 1). \
             mamba times the block (mamba_simple defaults, seed --seed) on X [B, N, --width]; --heads and \
             --head-dim do not apply to it, and it is causal by construction.
             """)

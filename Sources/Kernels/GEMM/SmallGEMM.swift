@@ -1,0 +1,131 @@
+/// Which zeros of a triangular product `smallGEMM` may skip (square tiles such as a chunk's L × L scores).
+public enum SmallGEMMTriangle: Sendable {
+    /// A dense product.
+    case none
+    /// op(A)[i, p] = 0 for p > i (a causal score tile times values): row i reads depth 0…i only.
+    case lowerA
+    /// op(A)[i, p] = 0 for p < i (the transpose of a causal tile): row i reads depth i…k−1 only.
+    case upperA
+    /// Only C[i, j] for j ≤ i is wanted (causal scores): tiles above the diagonal are not computed and
+    /// every C[i, j] with j > i is written as 0. Not with `accumulate`.
+    case lowerC
+}
+
+/// `C = op(A)·B` (or `C += op(A)·B` with `accumulate`) for operands that sit in L1/L2, on the calling
+/// thread, without packing, heap allocation or threads: the per-chunk products of the linear mixers.
+///
+/// Shapes (row-major): op(A) [m, k] — A stored [m, k] (`lda ≥ k`) or, `transposeA`, [k, m] (`lda ≥ m`) —,
+/// B [k, n] (`ldb ≥ n`), C [m, n] (`ldc ≥ n`). The 6 × NR register micro-kernel (`microKernel`) runs
+/// on A read in place (6 rows broadcast with stride `lda`, or with `transposeA` 6 contiguous values per
+/// depth step) and on B's rows as `TileRow` vectors. Only ragged edges are copied, into zero-padded
+/// stack tiles (a 6-row A panel, an NR-column B panel, a 6 × NR C tile); k is walked in blocks of
+/// `GEMMTile.depth`. Cost 2·m·n·k FLOPs, or with a `triangle` only the 6 × NR tiles that touch its
+/// non-zero half (≈ half for square tiles; the skipped terms are exact zeros). Without `accumulate`, C is
+/// write-only: NaN in it does not propagate.
+public func smallGEMM(
+    transposeA: Bool = false, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    accumulate: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int,
+    triangle: SmallGEMMTriangle = .none
+) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM size")
+    precondition(lda >= max(1, transposeA ? m : k) && ldb >= max(1, n) && ldc >= max(1, n), "leading dimension too small")
+    precondition(!(accumulate && triangle == .lowerC), "a lower-triangular C is written, not accumulated")
+    let mr = GEMMTile.rows, nr = GEMMTile.columns, kc = GEMMTile.depth
+    let (rowStride, depthStride) = transposeA ? (1, lda) : (lda, 1)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: kc * (mr + nr) + mr * nr) { scratch in
+        let aPanel = scratch.baseAddress!, bPanel = aPanel + kc * mr, edge = bPanel + kc * nr
+        for i0 in stride(from: 0, to: m, by: mr) {
+            let rows = min(mr, m - i0)
+            let depth: Range<Int> = switch triangle {
+            case .lowerA: 0..<min(k, i0 + rows)
+            case .upperA: min(k, i0)..<k
+            case .none, .lowerC: 0..<k
+            }
+            for j0 in stride(from: 0, to: n, by: nr) {
+                let columns = min(nr, n - j0)
+                let target = c + i0 * ldc + j0
+                if triangle == .lowerC && j0 >= i0 + rows {
+                    for r in 0..<rows { (target + r * ldc).update(repeating: 0, count: columns) }
+                    continue
+                }
+                let full = rows == mr && columns == nr
+                let (tile, tileLdc) = full ? (target, ldc) : (edge, nr)
+                var tileBeta: Float = full && accumulate ? 1 : 0
+                if depth.isEmpty { microKernel(depth: 0, a: aPanel, b: bPanel, c: tile, ldc: tileLdc, alpha: 1, beta: tileBeta) }
+                for p0 in stride(from: depth.lowerBound, to: depth.upperBound, by: kc) {
+                    let steps = min(kc, depth.upperBound - p0)
+                    var (panel, panelRowStride, panelDepthStride) = (a + i0 * rowStride + p0 * depthStride, rowStride, depthStride)
+                    if rows < mr {
+                        copyPaddedRows(panel, rows: rows, depth: steps, rowStride: rowStride, depthStride: depthStride,
+                                       into: aPanel)
+                        (panel, panelRowStride, panelDepthStride) = (UnsafePointer(aPanel), 1, mr)
+                    }
+                    var (bStart, panelLdb) = (b + p0 * ldb + j0, ldb)
+                    if columns < nr {
+                        copyPaddedColumns(bStart, depth: steps, columns: columns, ldb: ldb, into: bPanel)
+                        (bStart, panelLdb) = (UnsafePointer(bPanel), nr)
+                    }
+                    tileProduct(depth: steps, a: panel, rowStride: panelRowStride, depthStride: panelDepthStride,
+                                b: bStart, ldb: panelLdb, c: tile, ldc: tileLdc, beta: tileBeta)
+                    tileBeta = 1
+                }
+                if !full {
+                    for r in 0..<rows {
+                        for j in 0..<columns {
+                            // Without `accumulate` the old C is never read (garbage or NaN in it must not propagate).
+                            target[r * ldc + j] = accumulate ? edge[r * nr + j] + target[r * ldc + j] : edge[r * nr + j]
+                        }
+                    }
+                }
+                if triangle == .lowerC && j0 + columns > i0 + 1 {
+                    for r in 0..<rows where i0 + r + 1 < j0 + columns {
+                        let first = max(j0, i0 + r + 1)
+                        (c + (i0 + r) * ldc + first).update(repeating: 0, count: j0 + columns - first)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One 6 × NR tile through `microKernel`, with the A strides as literals where one of them is a constant
+/// (a packed panel, a transposed A with contiguous rows, a row-major A with contiguous depth): the six row
+/// cursors then share one induction variable instead of six chained adds per depth step.
+@inline(__always)
+func tileProduct(
+    depth: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float
+) {
+    if rowStride == 1 && depthStride == GEMMTile.rows {
+        microKernel(depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc, alpha: 1, beta: beta)
+    } else if rowStride == 1 {
+        microKernel(depth: depth, a: a, aRowStride: 1, aDepthStride: depthStride, b: b, ldb: ldb, c: c, ldc: ldc,
+                    alpha: 1, beta: beta)
+    } else {
+        microKernel(depth: depth, a: a, aRowStride: rowStride, aDepthStride: 1, b: b, ldb: ldb, c: c, ldc: ldc,
+                    alpha: 1, beta: beta)
+    }
+}
+
+/// A [6, depth] packed panel (strides 1, 6) from `rows` ≤ 6 rows of A read with the given strides; the
+/// missing rows are zeros.
+func copyPaddedRows(
+    _ a: UnsafePointer<Float>, rows: Int, depth: Int, rowStride: Int, depthStride: Int,
+    into panel: UnsafeMutablePointer<Float>
+) {
+    let mr = GEMMTile.rows
+    for p in 0..<depth {
+        for r in 0..<mr { panel[p * mr + r] = r < rows ? a[r * rowStride + p * depthStride] : 0 }
+    }
+}
+
+/// A [depth, NR] panel from `columns` ≤ NR columns of B (row stride `ldb`); the missing columns are zeros.
+func copyPaddedColumns(
+    _ b: UnsafePointer<Float>, depth: Int, columns: Int, ldb: Int, into panel: UnsafeMutablePointer<Float>
+) {
+    let nr = GEMMTile.columns
+    for p in 0..<depth {
+        for j in 0..<nr { panel[p * nr + j] = j < columns ? b[p * ldb + j] : 0 }
+    }
+}
