@@ -46,16 +46,27 @@ public struct HeadsExperiment: Experiment {
     /// Length by length, then heads (or widths) growing, then seeds.
     public var points: [HeadsPoint] {
         let c = configuration
-        let shapes = c.widths.map { $0.map { (heads: 1, headDimension: $0) } } ?? c.heads.map { (heads: $0, headDimension: 8) }
+        /// One point per swept size; length and seed are filled in below.
+        let sizes: [HeadsPoint]
+        if let widths = c.widths {
+            sizes = widths.map { HeadsPoint(heads: 1, length: 0, headDimension: $0, mlpHidden: HeadsConfiguration.widthSweepHidden($0), seed: 0) }
+        } else {
+            sizes = c.heads.map { HeadsPoint(heads: $0, length: 0, headDimension: 8, seed: 0) }
+        }
         return c.lengths.flatMap { length in
-            shapes.flatMap { shape in
-                (0..<c.seeds).map { HeadsPoint(heads: shape.heads, length: length, headDimension: shape.headDimension, seed: $0) }
+            sizes.flatMap { size in
+                (0..<c.seeds).map { seed in
+                    var point = size
+                    point.length = length
+                    point.seed = seed
+                    return point
+                }
             }
         }
     }
 
     public func describe(_ point: HeadsPoint) -> String {
-        "h=\(point.heads) T=\(point.length) width=\(point.width) seed=\(point.seed)"
+        "h=\(point.heads) T=\(point.length) width=\(point.width) mlp=\(point.hidden) seed=\(point.seed)"
     }
 
     /// The training run of one point: `epochs` · ⌈samples / batch⌉ steps of AdamW (warm-up + cosine).
@@ -65,7 +76,8 @@ public struct HeadsExperiment: Experiment {
                                   validationSamples: c.validationSamples)
         let stepsPerEpoch = (c.trainSamples + c.batchSize - 1) / c.batchSize
         return TrainingConfiguration(
-            task: .dRetrieval(task), model: .dRetrieval(heads: point.heads, length: point.length, headDimension: point.headDimension),
+            task: .dRetrieval(task),
+            model: .dRetrieval(heads: point.heads, length: point.length, headDimension: point.headDimension, hidden: point.hidden),
             steps: c.epochs * stepsPerEpoch, batchSize: c.batchSize, learningRate: c.learningRate, seed: UInt64(point.seed))
     }
 

@@ -21,6 +21,7 @@ struct ExperimentHeadsCommand: ParsableCommand {
     @Option(help: "Training examples.") var trainSamples = HeadsConfiguration().trainSamples
     @Option(help: "Validation examples.") var validationSamples = HeadsConfiguration().validationSamples
     @Option(help: "Examples per step.") var batch = HeadsConfiguration().batchSize
+    @Option(help: "Peak learning rate (AdamW, warm-up + cosine).") var lr = HeadsConfiguration().learningRate
 
     func validate() throws {
         try OptionLimits.checkAtMost(["--epochs": epochs, "--seeds": seeds, "--train-samples": trainSamples,
@@ -35,7 +36,7 @@ struct ExperimentHeadsCommand: ParsableCommand {
             try HeadsExperiment(configuration: HeadsConfiguration(
                 heads: headsList.values, lengths: lengths.values, epochs: epochs, seeds: seeds,
                 widths: widthSweep ? widths.values : nil, trainSamples: trainSamples,
-                validationSamples: validationSamples, batchSize: batch, settings: options.settings))
+                validationSamples: validationSamples, batchSize: batch, learningRate: lr, settings: options.settings))
         }
     }
 }
