@@ -7,8 +7,9 @@ struct ExperimentHeadsCommand: ParsableCommand {
         abstract: "D-retrieval NMSE vs heads (Yu et al.'s Table 2; claim: the drop at h = D = 4), or vs width at h = 1.",
         discussion: """
             Trains one model per (h, T, seed) from scratch with --threads threads; the timing options are not \
-            used. The default (40 epochs, 15 points) takes about 8 minutes on 2 cores; the paper's values need \
-            far longer training (--epochs).
+            used. The default (60 epochs, 15 points) takes about 12 minutes on 2 cores; the paper's values need \
+            far longer training (--epochs, --lr). --width-sweep holds h = 1 and widens the head and embedding, \
+            the input and output MLPs growing with them (hidden max(32, width)).
             """)
 
     @OptionGroup var options: ExperimentOptions
