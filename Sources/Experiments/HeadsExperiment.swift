@@ -9,11 +9,12 @@ import Training
 /// doing the approximation): h = 1, the head and embedding as wide as each width and both MLPs
 /// `HeadsConfiguration.widthSweepHidden(width)` wide.
 ///
-/// Default epochs: 60 (7 500 steps a point). With 2 threads on the shared 2 cores (load ≈ 5) a step took
-/// 0.7 ms at h = 1, T = 8, 3.6 ms at h = 3, T = 16 and 21.5 ms at h = 5, T = 32: ≈ 12 s per epoch over
-/// the 15 default points, so 60 epochs take ≈ 12 minutes. After 60 epochs h = 4 has separated from
-/// h = 3 at T = 8 and 16 but not yet at T = 32 (NMSE 0.015 vs 0.019); longer runs go through `--epochs`
-/// and `--lr`.
+/// Default epochs: 100 (12 500 steps a point), the fewest tried that show the drop at every T: at
+/// T = 32 h = 4 stayed at h = 3's NMSE (0.015 vs 0.019) after a 60-epoch cosine schedule and broke away
+/// between epochs 50 and 60 of a 100-epoch one (NMSE 3.0e-4 at the end). Cost: one thread spent
+/// 61 CPU-seconds on the five T = 8 points at 60 epochs and 79 / 91 on h = 3 / 4 at T = 32, so the
+/// 15 points at 100 epochs take ≈ 1 060 CPU-seconds: ≈ 18 minutes on one idle core, less on two.
+/// The paper's values need longer training still (`--epochs`, `--lr`).
 public struct HeadsExperiment: Experiment {
     public static let name = "heads"
     public static let title = "Heads needed for D-retrieval (Yu et al., Table 2)"
