@@ -13,7 +13,8 @@ import Training
 /// T = 32 h = 4 stayed at h = 3's NMSE (0.015 vs 0.019) after a 60-epoch cosine schedule and broke away
 /// between epochs 50 and 60 of a 100-epoch one (NMSE 3.0e-4 at the end). Cost at 100 epochs: one thread
 /// spent 101 CPU-seconds on the five T = 8 points, 102 on h = 3 and 4 at T = 16 and 132 / 150 on them at
-/// T = 32, so the 15 points take ≈ 1 000 CPU-seconds: ≈ 17 minutes on one idle core, less on two.
+/// T = 32, so the 15 points take ≈ 1 000 CPU-seconds; the whole default run took 12 min 50 s on 2
+/// threads at load average 2–5 (release build).
 /// The paper's values need longer training still (`--epochs`, `--lr`).
 public struct HeadsExperiment: Experiment {
     public static let name = "heads"

@@ -7,7 +7,7 @@ struct ExperimentHeadsCommand: ParsableCommand {
         abstract: "D-retrieval NMSE vs heads (Yu et al.'s Table 2; claim: the drop at h = D = 4), or vs width at h = 1.",
         discussion: """
             Trains one model per (h, T, seed) from scratch with --threads threads; the timing options are not \
-            used. The default (100 epochs, 15 points) takes about 17 minutes of one idle core, less on 2 cores; the paper's values need \
+            used. The default (100 epochs, 15 points) takes about 13 minutes on 2 cores; the paper's values need \
             far longer training (--epochs, --lr). --width-sweep holds h = 1 and widens the head and embedding, \
             the input and output MLPs growing with them (hidden max(32, width)).
             """)
