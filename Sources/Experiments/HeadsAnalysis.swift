@@ -24,9 +24,12 @@ struct HeadsAnalysis {
         let low: Double
         let high: Double
         let seeds: Int
+        /// The MLPs' hidden width of the cell's points.
+        let hidden: Int
         let values: [HeadsValues]
 
-        init(_ values: [HeadsValues]) {
+        init(_ values: [HeadsValues], hidden: Int) {
+            self.hidden = hidden
             let nmse = values.map(\.nmse)
             mean = nmse.reduce(0, +) / Double(nmse.count)
             low = nmse.min()!
@@ -47,7 +50,9 @@ struct HeadsAnalysis {
     private var cells: [Int: [Int: Cell]] {
         let grouped = Dictionary(grouping: results) { [$0.point.length, size($0.point)] }
         var cells: [Int: [Int: Cell]] = [:]
-        for (key, group) in grouped { cells[key[0], default: [:]][key[1]] = Cell(group.map(\.values)) }
+        for (key, group) in grouped {
+            cells[key[0], default: [:]][key[1]] = Cell(group.map(\.values), hidden: group[0].point.hidden)
+        }
         return cells
     }
 
@@ -60,7 +65,7 @@ struct HeadsAnalysis {
             sizes.compactMap { size in cells[length]?[size].map { row(length: length, size: size, $0) } }
         }
         let table = ReportTable(
-            headers: ["T", c.widths == nil ? "h" : "width", "seeds", "NMSE", c.widths == nil ? "Yu et al." : "h",
+            headers: ["T", c.widths == nil ? "h" : "width", "seeds", "NMSE", c.widths == nil ? "Yu et al." : "MLP hidden",
                       "min–max", "train loss", "steps/s", "seconds"],
             rows: rows)
         return ExperimentAnalysis(summary: summary, claims: claims, table: table, plots: [plot(cells)])
@@ -68,7 +73,7 @@ struct HeadsAnalysis {
 
     private func row(length: Int, size: Int, _ cell: Cell) -> [String] {
         let reference = configuration.widths == nil
-            ? Self.paperNMSE[size]?[length].map { NumberText.short($0) } ?? "" : "1"
+            ? Self.paperNMSE[size]?[length].map { NumberText.short($0) } ?? "" : String(cell.hidden)
         return [String(length), String(size), String(cell.seeds), NumberText.short(cell.mean, digits: 3), reference,
                 "\(NumberText.short(cell.low)) – \(NumberText.short(cell.high))",
                 NumberText.short(cell.average(\.trainLoss), digits: 3), NumberText.short(cell.average(\.stepsPerSecond), digits: 3),
@@ -87,13 +92,14 @@ struct HeadsAnalysis {
         return drops + falls
     }
 
-    /// Per T: one head as wide as the largest width reaches a tenth of the NMSE of the narrowest.
+    /// Per T: one head as wide as the largest width (MLPs grown with it) reaches a tenth of the NMSE of the narrowest.
     private func widthClaims(_ cells: [Int: [Int: Cell]]) -> [ClaimResult] {
         let widths = (configuration.widths ?? []).sorted()
+        let (narrow, wide) = (widths.first!, widths.last!)
         return configuration.lengths.map { length in
-            ratioClaim("T = \(length), h = 1: NMSE at width \(widths.last!) ≤ NMSE at width \(widths.first!) / 10 (a wide head memorises)",
-                       .atLeast(10), numerator: cells[length]?[widths.first!], denominator: cells[length]?[widths.last!],
-                       missing: "needs widths \(widths.first!) and \(widths.last!) measured at T = \(length)")
+            ratioClaim("T = \(length), h = 1: NMSE at width \(wide) (MLPs \(HeadsConfiguration.widthSweepHidden(wide))) ≤ NMSE at width \(narrow) (MLPs \(HeadsConfiguration.widthSweepHidden(narrow))) / 10 (one head of width O(T) memorises, the MLPs approximate)",
+                       .atLeast(10), numerator: cells[length]?[narrow], denominator: cells[length]?[wide],
+                       missing: "needs widths \(narrow) and \(wide) measured at T = \(length)")
         }
     }
 
@@ -151,12 +157,15 @@ struct HeadsAnalysis {
 
     private var summary: String {
         let c = configuration
-        let swept = c.widths.map { "one head of width \($0.map(String.init).joined(separator: ", "))" }
-            ?? "h = \(c.heads.map(String.init).joined(separator: ", ")) heads of 8 dimensions"
+        let swept = c.widths.map { widths in
+            "one head of width \(widths.map(String.init).joined(separator: ", ")); ReLU input MLP and GELU output MLP "
+                + "of \(widths.map { String(HeadsConfiguration.widthSweepHidden($0)) }.joined(separator: ", ")) hidden units"
+        } ?? "h = \(c.heads.map(String.init).joined(separator: ", ")) heads of 8 dimensions; ReLU input MLP and GELU "
+            + "output MLP of \(HeadsConfiguration.yuHidden)"
         return """
             Yu et al.'s D-retrieval (D = \(c.targets), x(t) ~ N(0, I₄), \(c.trainSamples) training / \
             \(c.validationSamples) validation examples) learnt by their one-layer model (class token, \(swept); \
-            ReLU input MLP and GELU output MLP of 32; no positions, residual or norm) at T = \
+            no positions, residual or norm) at T = \
             \(c.lengths.map(String.init).joined(separator: ", ")), \(c.seeds) seed(s) each: AdamW lr \
             \(NumberText.short(Double(c.learningRate))) with warm-up and cosine decay, batch \(c.batchSize), \
             \(c.epochs) epochs, \(c.settings.threads) thread(s). NMSE = validation MSE / Var(y); the paper's \

@@ -7,8 +7,9 @@ struct ExperimentHeadsCommand: ParsableCommand {
         abstract: "D-retrieval NMSE vs heads (Yu et al.'s Table 2; claim: the drop at h = D = 4), or vs width at h = 1.",
         discussion: """
             Trains one model per (h, T, seed) from scratch with --threads threads; the timing options are not \
-            used. The default (40 epochs, 15 points) takes about 8 minutes on 2 cores; the paper's values need \
-            far longer training (--epochs).
+            used. The default (100 epochs, 15 points) takes about 13 minutes on 2 cores; the paper's values need \
+            far longer training (--epochs, --lr). --width-sweep holds h = 1 and widens the head and embedding, \
+            the input and output MLPs growing with them (hidden max(32, width)).
             """)
 
     @OptionGroup var options: ExperimentOptions
@@ -21,6 +22,7 @@ struct ExperimentHeadsCommand: ParsableCommand {
     @Option(help: "Training examples.") var trainSamples = HeadsConfiguration().trainSamples
     @Option(help: "Validation examples.") var validationSamples = HeadsConfiguration().validationSamples
     @Option(help: "Examples per step.") var batch = HeadsConfiguration().batchSize
+    @Option(help: "Peak learning rate (AdamW, warm-up + cosine).") var lr = HeadsConfiguration().learningRate
 
     func validate() throws {
         try OptionLimits.checkAtMost(["--epochs": epochs, "--seeds": seeds, "--train-samples": trainSamples,
@@ -35,7 +37,7 @@ struct ExperimentHeadsCommand: ParsableCommand {
             try HeadsExperiment(configuration: HeadsConfiguration(
                 heads: headsList.values, lengths: lengths.values, epochs: epochs, seeds: seeds,
                 widths: widthSweep ? widths.values : nil, trainSamples: trainSamples,
-                validationSamples: validationSamples, batchSize: batch, settings: options.settings))
+                validationSamples: validationSamples, batchSize: batch, learningRate: lr, settings: options.settings))
         }
     }
 }

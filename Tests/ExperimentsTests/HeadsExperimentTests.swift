@@ -56,10 +56,16 @@ struct HeadsExperimentTests {
     @Test func pointsFollowTheSweepChosen() throws {
         let heads = try HeadsExperiment(configuration: HeadsConfiguration(seeds: 2))
         #expect(heads.points.count == 5 * 3 * 2)
-        #expect(heads.points.allSatisfy { $0.headDimension == 8 })
+        #expect(heads.points.allSatisfy { $0.headDimension == 8 && $0.hidden == 32 })
         #expect(heads.trainingConfiguration(heads.points[0]).steps == HeadsConfiguration.defaultEpochs * 125)
-        let widths = try HeadsExperiment(configuration: tiny(widths: [8, 32]))
-        #expect(widths.points.map(\.width) == [8, 32] && widths.points.allSatisfy { $0.heads == 1 })
+        // The heads sweep's points keep the keys they were stored under before the MLPs' width was recorded.
+        #expect(try !CanonicalJSON.pointKey(heads.points[0]).contains("mlpHidden"))
+        let widths = try HeadsExperiment(configuration: tiny(widths: [8, 64]))
+        #expect(widths.points.map(\.width) == [8, 64] && widths.points.allSatisfy { $0.heads == 1 })
+        #expect(widths.points.map(\.hidden) == [32, 64])
+        let wide = widths.trainingConfiguration(widths.points[1]).model
+        #expect(wide.input == .continuous(dimension: 4, hidden: 64) && wide.output == .regression(dimension: 1, hidden: 64))
+        #expect(wide.headDimension == 64 && wide.width == 64)
     }
 
     @Test func dropAtDAndFallingNMSEAreSupported() throws {
