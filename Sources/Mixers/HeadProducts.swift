@@ -52,25 +52,20 @@ struct HeadProducts {
         }
     }
 
-    /// Each head's `[r, c]` matrix transposed: `[G, r, c]` → `[G, c, r]`, in 32 × 32 tiles on all threads, so
-    /// the products that need Xᵀ read it untransposed (a transposed operand is packed element by element).
-    /// Cost one read and one write of X.
+    /// Each head's `[r, c]` matrix transposed: `[G, r, c]` → `[G, c, r]`, in strips of 32 rows on all threads
+    /// (`transpose`), so the products that need Xᵀ read it untransposed (a transposed operand is packed
+    /// element by element). Cost one read and one write of X.
     func transposed(_ x: Tensor<Float>, rows r: Int, columns c: Int) -> Tensor<Float> {
         precondition(x.count == heads * r * c, "transpose shape does not match")
-        let tile = 32
-        let (rowTiles, columnTiles) = ((r + tile - 1) / tile, (c + tile - 1) / tile)
+        let strip = 32, strips = (r + strip - 1) / strip
         var out = Tensor<Float>(zeros: [heads, c, r])
         x.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { out in
                 let (x, out) = (x.baseAddress!, out.baseAddress!)
-                parallelFor(heads * rowTiles) { item in
-                    let (head, i0) = (item / rowTiles, (item % rowTiles) * tile)
-                    let (source, target) = (x + head * r * c, out + head * r * c)
-                    for j0 in stride(from: 0, to: columnTiles * tile, by: tile) {
-                        for i in i0..<min(r, i0 + tile) {
-                            for j in j0..<min(c, j0 + tile) { target[j * r + i] = source[i * c + j] }
-                        }
-                    }
+                parallelFor(heads * strips) { item in
+                    let (head, i0) = (item / strips, (item % strips) * strip)
+                    transpose(x + head * r * c + i0 * c, rows: min(strip, r - i0), columns: c,
+                              into: out + head * r * c + i0, ld: r)
                 }
             }
         }
