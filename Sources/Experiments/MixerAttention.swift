@@ -47,13 +47,17 @@ struct MixerAttention {
         return try mixer.forward(queries: q, keys: k, values: v).output
     }
 
-    /// `[1, count, D]` whose row i is x's row `sources[i]` (a zero row for −1).
+    /// `[1, count, D]` whose row i is x's row `sources[i]` (a zero row for −1): one row copy each, O(count·D).
     static func rows(_ x: Tensor<Float>, _ sources: [Int]) -> Tensor<Float> {
         let d = x.shape[2]
-        let elements = x.elements
-        return Tensor(shape: [1, sources.count, d]) { index in
-            let source = sources[index[1]]
-            return source < 0 ? 0 : elements[source * d + index[2]]
+        var result = Tensor<Float>(zeros: [1, sources.count, d])
+        x.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                for (row, from) in sources.enumerated() where from >= 0 {
+                    (target.baseAddress! + row * d).update(from: source.baseAddress! + from * d, count: d)
+                }
+            }
         }
+        return result
     }
 }

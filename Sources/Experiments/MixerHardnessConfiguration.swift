@@ -50,10 +50,25 @@ public struct MixerHardnessPoint: Codable, Sendable, Hashable {
 public struct MixerHardnessValues: Codable, Sendable, Equatable {
     public var correct: Int
     public var instances: Int
-    /// Mean seconds of one construction run (the mixer call and its read-out).
+    /// Mean seconds of one construction run (embedding, projections, the mixer call and its read-out).
     public var seconds: Double
+    /// Mean seconds of the mixer calls alone in one run (the part whose growth in n the budget claim fits).
+    /// Results stored before it was recorded read back with the whole run's time, an upper bound.
+    public var mixerSeconds: Double
 
     public var accuracy: Double { Double(correct) / Double(max(instances, 1)) }
+
+    public init(correct: Int, instances: Int, seconds: Double, mixerSeconds: Double) {
+        (self.correct, self.instances, self.seconds, self.mixerSeconds) = (correct, instances, seconds, mixerSeconds)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        correct = try container.decode(Int.self, forKey: .correct)
+        instances = try container.decode(Int.self, forKey: .instances)
+        seconds = try container.decode(Double.self, forKey: .seconds)
+        mixerSeconds = try container.decodeIfPresent(Double.self, forKey: .mixerSeconds) ?? seconds
+    }
 }
 
 extension MixerKind {

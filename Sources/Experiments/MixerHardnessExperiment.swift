@@ -87,20 +87,27 @@ public struct MixerHardnessExperiment: Experiment {
 
     /// Runs every instance of the point with its mixer in the construction.
     public func measure(_ point: MixerHardnessPoint, peakGFLOPS: Double?) throws -> MixerHardnessValues {
-        var (correct, seconds) = (0, 0.0)
+        var (correct, seconds, mixerSeconds) = (0, 0.0, 0.0)
         let all = try instances(point.problem, n: point.n)
-        let kernel = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed)
+        let mixer = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed)
+        let kernel: AttentionKernel = { q, k, v in
+            let start = monotonicSeconds()
+            defer { mixerSeconds += monotonicSeconds() - start }
+            return try mixer(q, k, v)
+        }
         for (index, instance) in all.enumerated() {
             let result: ConstructionResult
             if point.problem == .threeOV {
-                result = try ThreeOVConstruction(instance, layers: 1, heads: configuration.thirdSetSize).run(attention: kernel.callAsFunction)
+                result = try ThreeOVConstruction(instance, layers: 1, heads: configuration.thirdSetSize).run(attention: kernel)
             } else {
-                result = try PairConstruction(instance).run(attention: kernel.callAsFunction)
+                result = try PairConstruction(instance).run(attention: kernel)
             }
             if result.answer == (index < configuration.instances) { correct += 1 }
             seconds += result.seconds
         }
-        return MixerHardnessValues(correct: correct, instances: all.count, seconds: seconds / Double(all.count))
+        let runs = Double(all.count)
+        return MixerHardnessValues(correct: correct, instances: all.count, seconds: seconds / runs,
+                                   mixerSeconds: mixerSeconds / runs)
     }
 
     public func analyse(_ results: [ExperimentResult<MixerHardnessPoint, MixerHardnessValues>]) -> ExperimentAnalysis {

@@ -52,6 +52,29 @@ struct MixerHardnessExperimentTests {
         #expect(MixerAttention.rows(x, [0, 1, 2, -1]).elements == [1, 2, 3, 4, 5, 6, 0, 0])
     }
 
+    /// The budget claim fits the mixer's own time over n ≥ n_max/8: small n with flat fixed costs do not
+    /// pull the exponent down, and the note keeps the fit over every n.
+    @Test func budgetClaimFitsTheMixerTimeOverTheTopOctaves() throws {
+        let sizes = [8, 16, 32, 64, 128, 256]
+        let configuration = MixerHardnessConfiguration(problems: [.ov], setSizes: sizes, mixers: [.window], budgets: [4])
+        let results = sizes.map { n in
+            // A flat 1 s up to n = 16, then n^2.2; the whole-run time is linear in n.
+            let mixerSeconds = n <= 16 ? 1 : pow(Double(n), 2.2) / 256
+            return ExperimentResult(point: MixerHardnessPoint(problem: .ov, n: n, mixer: .window, budget: 2 * n + 1),
+                                    values: MixerHardnessValues(correct: 8, instances: 8, seconds: Double(n),
+                                                                mixerSeconds: mixerSeconds))
+        }
+        let claim = MixerHardnessAnalysis(configuration: configuration, results: results).budgetClaim(.window)
+        #expect(abs(claim.measured - 2.2) < 1e-9)
+        #expect(claim.verdict == .supported)
+        #expect(claim.note.contains("over every n: exponent"))
+    }
+
+    @Test func resultsStoredWithoutMixerTimeReadBackWithTheRunTime() throws {
+        let old = try JSONDecoder().decode(MixerHardnessValues.self, from: Data(#"{"correct":3,"instances":4,"seconds":0.5}"#.utf8))
+        #expect(old == MixerHardnessValues(correct: 3, instances: 4, seconds: 0.5, mixerSeconds: 0.5))
+    }
+
     @Test func selfMaskingProblemsAreRefused() {
         #expect(throws: ExperimentError.self) {
             try MixerHardnessExperiment(configuration: MixerHardnessConfiguration(problems: [.maxIP]))
@@ -67,7 +90,7 @@ struct MixerHardnessExperimentTests {
         let json = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
         let accuracy = json?["accuracy"] as? [[String: Any]]
         #expect(accuracy?.count == 2)
-        #expect(accuracy?.allSatisfy { Set($0.keys) == ["mixer", "problem", "n", "budget", "accuracy", "seconds"] } == true)
+        #expect(accuracy?.allSatisfy { Set($0.keys) == ["mixer", "problem", "n", "budget", "accuracy", "seconds", "mixer_seconds"] } == true)
         #expect((json?["claims"] as? [[String: Any]])?.isEmpty == false)
     }
 }
