@@ -86,8 +86,18 @@ func packB(_ b: MatrixOperand, depth: Range<Int>, columns: Range<Int>, into pack
     for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
         let valid = min(nr, columns.upperBound - panelStart)
         if b.transposed {
-            // op(B)[p, j] = B[j, p]: read each source row contiguously, write with stride NR.
-            for j in 0..<valid {
+            // op(B)[p, j] = B[j, p]: 8 × 8 blocks transposed in registers, the ragged rest element by element.
+            let fullColumns = valid / 8 * 8, fullDepth = kc / 8 * 8
+            for j in stride(from: 0, to: fullColumns, by: 8) {
+                let source = b.pointer(row: depth.lowerBound, column: panelStart + j)
+                for p in stride(from: 0, to: fullDepth, by: 8) {
+                    transposeEight(source + p, stride: b.leadingDimension, into: panel + p * nr + j, targetStride: nr)
+                }
+                for p in fullDepth..<kc {
+                    for c in 0..<8 { panel[p * nr + j + c] = source[c * b.leadingDimension + p] }
+                }
+            }
+            for j in fullColumns..<valid {
                 let source = b.pointer(row: depth.lowerBound, column: panelStart + j)
                 for p in 0..<kc { panel[p * nr + j] = source[p] }
             }
@@ -112,4 +122,33 @@ func packB(_ b: MatrixOperand, depth: Range<Int>, columns: Range<Int>, into pack
         }
         panel += kc * nr
     }
+}
+
+/// `target[i·targetStride + r] = source[r·stride + i]` for r, i < 8: eight 8-float rows read whole and written
+/// as eight 8-float columns, transposed in registers (unpack/shuffle steps) instead of 64 scalar copies.
+@inline(__always)
+private func transposeEight(
+    _ source: UnsafePointer<Float>, stride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int
+) {
+    func row(_ r: Int) -> SIMD8<Float> { UnsafeRawPointer(source + r * stride).loadUnaligned(as: SIMD8<Float>.self) }
+    let (r0, r1, r2, r3, r4, r5, r6, r7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+    // Interleave pairs of rows, then pairs of pairs, then the halves (the 8 × 8 transpose as three shuffle rounds).
+    func low(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD8(a[0], b[0], a[1], b[1], a[4], b[4], a[5], b[5]) }
+    func high(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD8(a[2], b[2], a[3], b[3], a[6], b[6], a[7], b[7]) }
+    let (t0, t1, t2, t3) = (low(r0, r1), high(r0, r1), low(r2, r3), high(r2, r3))
+    let (t4, t5, t6, t7) = (low(r4, r5), high(r4, r5), low(r6, r7), high(r6, r7))
+    func pairsLow(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD8(a[0], a[1], b[0], b[1], a[4], a[5], b[4], b[5]) }
+    func pairsHigh(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { SIMD8(a[2], a[3], b[2], b[3], a[6], a[7], b[6], b[7]) }
+    let (u0, u1, u2, u3) = (pairsLow(t0, t2), pairsHigh(t0, t2), pairsLow(t1, t3), pairsHigh(t1, t3))
+    let (u4, u5, u6, u7) = (pairsLow(t4, t6), pairsHigh(t4, t6), pairsLow(t5, t7), pairsHigh(t5, t7))
+    func halves(_ a: SIMD8<Float>, _ b: SIMD8<Float>, upper: Bool) -> SIMD8<Float> {
+        upper ? SIMD8(a[4], a[5], a[6], a[7], b[4], b[5], b[6], b[7]) : SIMD8(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3])
+    }
+    func store(_ column: SIMD8<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(target + i * targetStride).storeBytes(of: column, as: SIMD8<Float>.self)
+    }
+    store(halves(u0, u4, upper: false), 0); store(halves(u1, u5, upper: false), 1)
+    store(halves(u2, u6, upper: false), 2); store(halves(u3, u7, upper: false), 3)
+    store(halves(u0, u4, upper: true), 4); store(halves(u1, u5, upper: true), 5)
+    store(halves(u2, u6, upper: true), 6); store(halves(u3, u7, upper: true), 7)
 }
