@@ -28,10 +28,26 @@ struct MixerAttention {
         }
     }
 
-    /// q, k, v `[1, N, D]` → output `[1, N, D]`.
+    /// q, k, v `[1, N, D]` → output `[1, N, D]`, with a mixer made for this call.
     func callAsFunction(_ q: Tensor<Float>, _ k: Tensor<Float>, _ v: Tensor<Float>) throws -> Tensor<Float> {
-        let (n, d) = (q.shape[1], q.shape[2])
-        let mixer = try description(headDimension: d).makeMixer()
+        try run(description(headDimension: q.shape[2]).makeMixer(), q, k, v)
+    }
+
+    /// The kernel for a series of calls (one point's instances): the mixer, and with it the random draws it
+    /// caches (Linformer's [k, N] projections, Performer's features), is made at the first call and again
+    /// only when the head dimension changes.
+    func reusingKernel() -> AttentionKernel {
+        var made: (headDimension: Int, mixer: any TokenMixer)?
+        return { q, k, v in
+            let d = q.shape[2]
+            if made?.headDimension != d { made = (d, try description(headDimension: d).makeMixer()) }
+            return try run(made!.mixer, q, k, v)
+        }
+    }
+
+    /// `mixer` on q, k, v `[1, N, D]` with the kind's adaptations (row reversal, zero padding) made and undone.
+    func run(_ mixer: any TokenMixer, _ q: Tensor<Float>, _ k: Tensor<Float>, _ v: Tensor<Float>) throws -> Tensor<Float> {
+        let n = q.shape[1]
         if !kind.allowsNonCausal {
             let reversed = Array((0..<n).reversed())
             let output = try mixer.forward(queries: Self.rows(q, reversed), keys: Self.rows(k, reversed),

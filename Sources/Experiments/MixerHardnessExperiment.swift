@@ -89,7 +89,7 @@ public struct MixerHardnessExperiment: Experiment {
     public func measure(_ point: MixerHardnessPoint, peakGFLOPS: Double?) throws -> MixerHardnessValues {
         var (correct, seconds, mixerSeconds) = (0, 0.0, 0.0)
         let all = try instances(point.problem, n: point.n)
-        let mixer = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed)
+        let mixer = MixerAttention(kind: point.mixer, budget: point.budget, seed: configuration.seed).reusingKernel()
         let kernel: AttentionKernel = { q, k, v in
             let start = monotonicSeconds()
             defer { mixerSeconds += monotonicSeconds() - start }

@@ -46,6 +46,20 @@ struct MixerHardnessExperimentTests {
         #expect(try hooked.answer && construction.run(precision: .float32).answer)
     }
 
+    /// A point's instances share one mixer (its random draws made once); the answers are those of a mixer
+    /// made per call, bit for bit, also when the head dimension changes between calls.
+    @Test func reusedMixerGivesTheSameOutputsAsOnePerCall() throws {
+        for (kind, budget) in [(MixerKind.linformer, 4), (.performer, 8), (.window, 3), (.nystrom, 4)] {
+            let attention = MixerAttention(kind: kind, budget: budget, seed: 5)
+            let reused = attention.reusingKernel()
+            for (n, d) in [(8, 3), (8, 3), (12, 5)] {
+                let (q, k, v) = (Tensor<Float>.normal([1, n, d], seed: 1), Tensor<Float>.normal([1, n, d], seed: 2),
+                                 Tensor<Float>.normal([1, n, d], seed: 3))
+                #expect(try reused(q, k, v).elements == attention(q, k, v).elements, "\(kind) n=\(n) d=\(d)")
+            }
+        }
+    }
+
     @Test func rotationAndPaddingAreUndone() throws {
         let x = Tensor<Float>(shape: [1, 3, 2], elements: [1, 2, 3, 4, 5, 6])
         #expect(MixerAttention.rows(x, [2, 0, 1]).elements == [5, 6, 1, 2, 3, 4])
