@@ -5,9 +5,9 @@ import Kernels
 ///
 /// For each head and block of NR queries (the parallel work items; NR = `FlashTile.columns`, 64 on
 /// AVX-512, 16 on AVX2, 8 on 128-bit SIMD) it walks the visible 96-key blocks:
-/// Sᵀ = K_blk·(scale·Q_blk)ᵀ on the 6 × NR micro-kernel (queries across SIMD lanes), an online softmax per
-/// query (running max m and sum l; the accumulator is rescaled only when m grows), and
-/// Oᵀ += V_blkᵀ·Pᵀ with P read straight from the score tile. Extra memory: the packed K/V (≈ 2·N_kv·D per
+/// Sᵀ = K_blk·(scale·log2 e·Q_blk)ᵀ on the 6 × NR micro-kernel (queries across SIMD lanes, scores in
+/// log2 units), an online softmax per query with P = 2^(S − m) (running max m and sum l, lazily rescaled:
+/// see ForwardSoftmax.swift), and Oᵀ += V_blkᵀ·Pᵀ with P read straight from the score tile. Extra memory: the packed K/V (≈ 2·N_kv·D per
 /// key/value head) and ≤ 40 KiB per thread. FLOPs 4·N_q·N_kv·D per head (causal about half).
 ///
 /// With MoDA depth slots (`depth`, `[B·H_q, N_q, S, D]`), each query's S slot scores are the last step
@@ -100,13 +100,15 @@ struct ForwardBlock {
         let queryCount = min(lanes, shape.queryLength - queryStart)
         let queryRange = queryStart..<queryStart + queryCount
 
-        // Qᵀ block, scaled: [D, NR], zero beyond the last query.
+        // Qᵀ block, scaled by scale·log2 e so scores come out in log2 units for `softmaxExp2`: [D, NR],
+        // zero beyond the last query.
+        let queryScale = scale * log2E
         for c in 0..<d {
             let row = scratch.queries + c * lanes
-            for q in 0..<lanes { row[q] = q < queryCount ? scale * queries[(queryStart + q) * d + c] : 0 }
+            for q in 0..<lanes { row[q] = q < queryCount ? queryScale * queries[(queryStart + q) * d + c] : 0 }
         }
         scratch.accumulator.initialize(repeating: 0, count: d6 * lanes)
-        // One lane per query of the block: running max m and running sum l of the online softmax.
+        // One lane per query of the block: running max m (log2 units) and running sum l of the online softmax.
         var runningMax = TileRow(repeating: -.infinity)
         var runningSum = TileRow()
 
@@ -116,30 +118,35 @@ struct ForwardBlock {
             let slotPrefetch = depth.map { DepthSlotPrefetch($0, shape: shape, head: head, queries: queryRange, steps: blocks.count) }
             for block in blocks {
                 slotPrefetch?.issue(step: block - blocks.lowerBound)
-                let keyStart = block * bc
-                let keyCount = min(bc, shape.keyLength - keyStart)
-                // Sᵀ[j, q] = Σ_c K[j, c]·scale·Q[q, c] for the block's keys (rows) and queries (lanes).
-                for panel in 0..<(keyCount + mr - 1) / mr {
-                    microKernel(depth: d, a: keyRows + (keyStart + panel * mr) * d, b: scratch.queries,
-                                    c: scratch.scores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
-                }
-                if !mask.seesAll(queries: queryRange, keys: keyStart..<keyStart + keyCount) {
-                    applyMask(keys: keyStart..<keyStart + keyCount)
-                }
-                softmaxStep(keyCount: keyCount, runningMax: &runningMax, runningSum: &runningSum, rows: d6)
+                let keys = block * bc..<min((block + 1) * bc, shape.keyLength)
+                computeScores(keys: keys)
+                softmaxStep(keys: keys, runningMax: &runningMax, runningSum: &runningSum, rows: d6)
                 // Oᵀ[c, q] += Σ_j Vᵀ[c, j]·P[q, j]
                 let valueBlock = valueColumns + block * d6 * bc
                 for group in 0..<d6 / mr {
-                    microKernel(depth: keyCount, a: valueBlock + group * bc * mr, b: scratch.scores,
+                    microKernel(depth: keys.count, a: valueBlock + group * bc * mr, b: scratch.scores,
                                     c: scratch.accumulator + group * mr * lanes, ldc: lanes, alpha: 1, beta: 1)
                 }
             }
         }
-        writeOutput(queryCount: queryCount, runningMax: runningMax, runningSum: runningSum, queries: queries,
-                    output: output + queryStart * d, logSumExp: logSumExp + queryStart)
+        writeOutput(queryCount: queryCount, runningMax: runningMax * TileRow(repeating: ln2), runningSum: runningSum,
+                    queries: queries, output: output + queryStart * d, logSumExp: logSumExp + queryStart)
     }
 
-    /// Adds the explicit mask or sets invisible scores to −∞ in the score tile (rows are keys, lanes queries).
+    /// Sᵀ[j, q] = Σ_c K[j, c]·Q′[q, c] (Q′ = scale·log2 e·Q) into the score tile for `keys` (rows, at most
+    /// 96) and the block's queries (lanes), masked. 2·96·NR·D FLOPs on the GEMM micro-kernel.
+    func computeScores(keys: Range<Int>) {
+        let d = shape.headDimension, mr = FlashTile.rows, lanes = FlashTile.columns
+        let queries = queryStart..<min(queryStart + lanes, shape.queryLength)
+        for panel in 0..<(keys.count + mr - 1) / mr {
+            microKernel(depth: d, a: keyRows + (keys.lowerBound + panel * mr) * d, b: scratch.queries,
+                            c: scratch.scores + panel * mr * lanes, ldc: lanes, alpha: 1, beta: 0)
+        }
+        if !mask.seesAll(queries: queries, keys: keys) { applyMask(keys: keys) }
+    }
+
+    /// Adds the explicit mask (times log2 e, as the scores) or sets invisible scores to −∞ in the score tile
+    /// (rows are keys, lanes queries).
     private func applyMask(keys: Range<Int>) {
         let lanes = FlashTile.columns
         let queryCount = min(lanes, shape.queryLength - queryStart)
@@ -147,7 +154,7 @@ struct ForwardBlock {
         for (j, key) in keys.enumerated() {
             let row = scratch.scores + j * lanes
             if let table = maskTable {
-                for q in 0..<queryCount { row[q] += table[(queryStart + q) * shape.keyLength + key] }
+                for q in 0..<queryCount { row[q] = multiplyAdd(log2E, table[(queryStart + q) * shape.keyLength + key], row[q]) }
                 continue
             }
             let keyLanes = IntVector(repeating: Int32(key))
@@ -156,41 +163,6 @@ struct ForwardBlock {
                 hideScores(row, vector: v, where: .!mask.sees(queries: queryLanes, keys: keyLanes))
             }
         }
-    }
-
-    /// Online softmax over one score tile: new running max, rescale of Oᵀ and l when it grew,
-    /// P = exp(S − m) in place, l += Σ_j P.
-    @inline(__always)
-    private func softmaxStep(keyCount: Int, runningMax: inout TileRow, runningSum: inout TileRow, rows: Int) {
-        let lanes = FlashTile.columns
-        let raw = UnsafeMutableRawPointer(scratch.scores)
-        let rowBytes = lanes * MemoryLayout<Float>.size
-        var blockMax = runningMax
-        for j in 0..<keyCount {
-            blockMax = lanewiseMax(blockMax, (raw + j * rowBytes).load(as: TileRow.self))
-        }
-        // A query with no visible key so far keeps m = −∞; subtract 0 instead so exp gives 0, not NaN.
-        let reference = finiteOrZero(blockMax)
-        if TileRow.anyLane(blockMax, runningMax, { $0 .> $1 }) {
-            let factor = softmaxExp(runningMax - reference)
-            runningSum *= factor
-            let accumulator = UnsafeMutableRawPointer(scratch.accumulator)
-            for c in 0..<rows {
-                let row = accumulator + c * rowBytes
-                row.storeBytes(of: row.load(as: TileRow.self) * factor, as: TileRow.self)
-            }
-            runningMax = blockMax
-        }
-        var sum = runningSum
-        for j in 0..<keyCount {
-            let row = raw + j * rowBytes
-            // `map` spelled out here: a call to the `TileRow` overload was left out of line in this loop
-            // (15% of the forward in a call per row that re-broadcast the exp constants).
-            let p = (row.load(as: TileRow.self) - reference).map { softmaxExp($0) }
-            row.storeBytes(of: p, as: TileRow.self)
-            sum += p
-        }
-        runningSum = sum
     }
 
     /// O[q, c] = Oᵀ[c, q] / l_q and logsumexp_q = m_q + ln l_q; zeros and −∞ for queries that saw no key.
