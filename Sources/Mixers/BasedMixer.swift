@@ -19,21 +19,9 @@ struct BasedMixer: TokenMixer {
             heads: shape.flatHeads, length: shape.length, headDimension: shape.headDimension,
             scale: descriptor.scale(headDimension: shape.headDimension), causal: descriptor.causal,
             epsilon: TaylorFeatureMap().epsilon)
-        var output = Tensor<Float>(zeros: queries.shape)
-        var denominator = Tensor<Float>(zeros: [shape.flatHeads, shape.length])
-        queries.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { k in
-                values.withUnsafeBufferPointer { v in
-                    output.withUnsafeMutableBufferPointer { o in
-                        denominator.withUnsafeMutableBufferPointer { den in
-                            attention.forward(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!,
-                                              output: o.baseAddress!, denominator: den.baseAddress!)
-                        }
-                    }
-                }
-            }
+        return normalizedForward(queries: queries, keys: keys, values: values, shape: shape) { q, k, v, o, den in
+            attention.forward(q: q, k: k, v: v, output: o, denominator: den)
         }
-        return MixerForward(output: output, saved: [denominator])
     }
 
     func backward(

@@ -3,9 +3,10 @@ import Kernels
 /// `linear` and `polynomial` (and `based`'s backward; its forward is `BasedAttention`): kernelised attention
 /// with a fixed feature map (see `NormalizedFeatureAttention`), causal or not.
 ///
-/// Forward: φ(Q), φ(K) `[B·H, N, r]` (parallel over row blocks), then the chunked numerator/denominator.
-/// Backward recomputes the features (r can be large: Based at D = 64 has r = 4161) and maps dφ back to dQ, dK.
-/// State per head r·(D + 1) floats; cost per token `ChunkedLinearAttention.flops(r, D)` + 4·r + 2·φ.
+/// Forward: `ChunkedFeatureAttention`, which applies φ chunk by chunk in L1 scratch (no feature tensors).
+/// Backward: φ(Q), φ(K) `[B·H, N, r]` (parallel over row blocks; r can be large: Based at D = 64 has
+/// r = 4161), `NormalizedFeatureAttention.backward`, and dφ mapped back to dQ, dK.
+/// State per head r·(D + 1) floats; forward cost per token `ChunkedFeatureAttention.flops`.
 struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
     let descriptor: MixerDescription
     let featureMap: Map
@@ -14,8 +15,7 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
 
     func flops(n: Int, d: Int) -> Double {
         let r = (try? featureMap.width(headDimension: d)) ?? 0
-        return ChunkedLinearAttention.flops(keyWidth: r, valueWidth: d, causal: descriptor.causal) + Double(4 * r)
-            + 2 * featureMap.flops(headDimension: d)
+        return ChunkedFeatureAttention.flops(featureMap: featureMap, features: r, headDimension: d, causal: descriptor.causal)
     }
 
     func attention(_ shape: MixerShape) throws -> NormalizedFeatureAttention {
@@ -26,11 +26,14 @@ struct FeatureMapMixer<Map: FeatureMap>: TokenMixer {
 
     func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
         let shape = try checkedShape(queries: queries, keys: keys, values: values)
-        let attention = try attention(shape)
-        let flat = [shape.flatHeads, shape.length, shape.headDimension]
-        let (output, denominator) = attention.forward(
-            phiQ: features(queries, shape, signed: true), phiK: features(keys, shape), values: values.reshaped(flat))
-        return MixerForward(output: output.reshaped(queries.shape), saved: [denominator])
+        let d = shape.headDimension
+        let attention = ChunkedFeatureAttention(
+            featureMap: featureMap, heads: shape.flatHeads, length: shape.length,
+            features: try featureMap.width(headDimension: d), headDimension: d, causal: descriptor.causal,
+            scale: descriptor.scale(headDimension: d), querySigns: featureMap.querySigns(headDimension: d))
+        return normalizedForward(queries: queries, keys: keys, values: values, shape: shape) { q, k, v, o, den in
+            attention.forward(q: q, k: k, v: v, output: o, denominator: den)
+        }
     }
 
     func backward(

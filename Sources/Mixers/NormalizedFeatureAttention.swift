@@ -109,3 +109,27 @@ struct NormalizedFeatureAttention {
         return (gradQ, gradK, gradValues)
     }
 }
+
+/// The forward of a normalised mixer that works on raw q, k, v `[G, N, D]`: `body` gets their storage, the
+/// output o (shaped like the queries) and the denominators `[G, N]` to fill; the denominators are saved for
+/// the backward pass.
+func normalizedForward(
+    queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, shape: MixerShape,
+    _ body: (_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
+             _ o: UnsafeMutablePointer<Float>, _ denominator: UnsafeMutablePointer<Float>) -> Void
+) -> MixerForward {
+    var output = Tensor<Float>(zeros: queries.shape)
+    var denominator = Tensor<Float>(zeros: [shape.flatHeads, shape.length])
+    queries.withUnsafeBufferPointer { q in
+        keys.withUnsafeBufferPointer { k in
+            values.withUnsafeBufferPointer { v in
+                output.withUnsafeMutableBufferPointer { o in
+                    denominator.withUnsafeMutableBufferPointer { den in
+                        body(q.baseAddress!, k.baseAddress!, v.baseAddress!, o.baseAddress!, den.baseAddress!)
+                    }
+                }
+            }
+        }
+    }
+    return MixerForward(output: output, saved: [denominator])
+}

@@ -85,6 +85,16 @@ struct SmallGEMMTests {
             cases.append(SmallGEMMCase(m: size, n: size, k: 17, triangle: .lowerC, padding: size % 2))
         }
         cases.append(SmallGEMMCase(m: 65, n: 33, k: 0, accumulate: true))
+        // m ≡ 4 (mod 6) with whole NR-column tiles: the 4-row edge kernel, in place, in every role.
+        for m in [4, 16, 64] {
+            for transposeA in [false, true] {
+                cases.append(SmallGEMMCase(m: m, n: 2 * GEMMTile.columns, k: 33, transposeA: transposeA, padding: 1))
+                cases.append(SmallGEMMCase(m: m, n: GEMMTile.columns, k: m, transposeA: transposeA, accumulate: true,
+                                           triangle: transposeA ? .upperA : .lowerA))
+            }
+            cases.append(SmallGEMMCase(m: m, n: m, k: 17, triangle: .lowerC))
+        }
+        cases.append(SmallGEMMCase(m: 4, n: GEMMTile.columns, k: 0, accumulate: true))
         return cases
     }()
 
