@@ -58,24 +58,29 @@ struct BackwardKeyBlock {
                                    b: scratch.probabilities, c: scratch.gradValueColumns + group * mr * lanes,
                                    alpha: 1, beta: 1)
                 }
-                // dP = dO·Vᵀ, then dS = P ∘ (dP − δ) in place.
+                // dS = P ∘ (dP − δ) with dP = dO·Vᵀ, taken from the product's registers.
                 for panel in 0..<br / mr {
-                    panelTimesKeys(depth: d, a: chunk.gradRows + (first + panel * mr) * d, b: scratch.valueColumns,
-                                   c: scratch.gradScores + panel * mr * lanes, alpha: 1, beta: 0)
+                    let rows = first + panel * mr
+                    for t in 0..<tiles {
+                        microKernel(depth: d, a: chunk.gradRows + rows * d, b: scratch.valueColumns + t * nr, ldb: lanes) { r, dp in
+                            let offset = ((panel * mr + r) * lanes + t * nr) * MemoryLayout<Float>.size
+                            let p = UnsafeRawPointer(scratch.probabilities).load(fromByteOffset: offset, as: TileRow.self)
+                            UnsafeMutableRawPointer(scratch.gradScores).storeBytes(
+                                of: p * (dp - TileRow(repeating: chunk.delta[rows + r])), toByteOffset: offset, as: TileRow.self)
+                        }
+                    }
                 }
-                scoreGradients(first: first, tiles: tiles)
                 // dKᵀ += Qᵀ·dS (scaled when written out).
                 for group in 0..<d6 / mr {
                     panelTimesKeys(depth: br, a: chunk.columns + columnBlock + group * br * mr,
                                    b: scratch.gradScores, c: scratch.gradKeyColumns + group * mr * lanes,
                                    alpha: 1, beta: 1)
                 }
-                // dQ += dS·K (scaled when summed): depth = the block's keys.
-                packScoreGradientRows()
+                // dQ += dS·K (scaled when summed), dS rows read in place: depth = the block's keys.
                 for panel in 0..<br / mr {
                     for group in 0..<dNR / nr {
-                        microKernel(depth: keyCount, a: scratch.gradScoreRows + panel * lanes * mr,
-                                    b: scratch.keyRows + group * lanes * nr,
+                        microKernel(depth: keyCount, a: scratch.gradScores + panel * mr * lanes, aRowStride: lanes,
+                                    aDepthStride: 1, b: scratch.keyRows + group * lanes * nr,
                                     c: scratch.gradQueries + (first + panel * mr) * dNR + group * nr,
                                     ldc: dNR, alpha: 1, beta: 1)
                     }
@@ -130,35 +135,6 @@ struct BackwardKeyBlock {
             for t in 0..<tiles {
                 let tile = raw + t * MemoryLayout<TileRow>.size
                 tile.storeBytes(of: softmaxExp(tile.load(as: TileRow.self) - l), as: TileRow.self)
-            }
-        }
-    }
-
-    /// dS = P ∘ (dP − δ), written over dP.
-    @inline(__always)
-    private func scoreGradients(first: Int, tiles: Int) {
-        let lanes = BackwardTile.keys
-        for r in 0..<BackwardTile.queries {
-            let p = UnsafeRawPointer(scratch.probabilities + r * lanes)
-            let g = UnsafeMutableRawPointer(scratch.gradScores + r * lanes)
-            let delta = TileRow(repeating: chunk.delta[first + r])
-            for t in 0..<tiles {
-                let offset = t * MemoryLayout<TileRow>.size
-                let ds = p.load(fromByteOffset: offset, as: TileRow.self) * (g.load(fromByteOffset: offset, as: TileRow.self) - delta)
-                g.storeBytes(of: ds, toByteOffset: offset, as: TileRow.self)
-            }
-        }
-    }
-
-    /// dS `[48, 64]` → 6-query panels `[8][64][6]`, the row operand of dQ += dS·K.
-    @inline(__always)
-    private func packScoreGradientRows() {
-        let lanes = BackwardTile.keys, mr = FlashTile.rows
-        for panel in 0..<BackwardTile.queries / mr {
-            let target = scratch.gradScoreRows + panel * lanes * mr
-            for r in 0..<mr {
-                let source = scratch.gradScores + (panel * mr + r) * lanes
-                for j in 0..<lanes { target[j * mr + r] = source[j] }
             }
         }
     }

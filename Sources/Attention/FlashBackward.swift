@@ -82,25 +82,35 @@ enum BackwardTile {
     static let chunk = 86 * 48
 }
 
-/// dQ[start..<start+count] = scale · Σ_threads (thread's dQ buffer), written over the old rows.
+/// dQ[start..<start+count] = scale · Σ_threads (thread's dQ buffer), written over the old rows, the
+/// threads' rows summed in buffer order (the same bits on every run) and zeroed for the next chunk.
+/// One pass over the buffers, `FloatVector`s along D (a scalar tail when D is not a multiple of them).
 private func sumQueryGradients(
     scratch: [BackwardScratch], into gradQueries: UnsafeMutablePointer<Float>,
     start: Int, count: Int, headDimension d: Int, scale: Float, threads: Int
 ) {
-    let rowStride = roundUp(d, FlashTile.columns)
+    let rowStride = roundUp(d, FlashTile.columns), lanes = InstructionSet.vectorLanes
     let blocks = (count + BackwardTile.queries - 1) / BackwardTile.queries
     let buffers = UncheckedSendable((scratch.map(\.gradQueries), gradQueries))
     parallelFor(blocks, threads: threads) { block in
         let (sources, target) = buffers.value
+        let scaleVector = FloatVector(repeating: scale)
         for q in block * BackwardTile.queries..<min(count, (block + 1) * BackwardTile.queries) {
-            for c in 0..<d {
+            let row = UnsafeMutableRawPointer(target + (start + q) * d)
+            let vectorEnd = d - d % lanes
+            for c in stride(from: 0, to: vectorEnd, by: lanes) {
+                var sum = FloatVector()
+                for source in sources { sum += UnsafeRawPointer(source + q * rowStride + c).load(as: FloatVector.self) }
+                row.storeBytes(of: scaleVector * sum, toByteOffset: c * MemoryLayout<Float>.size, as: FloatVector.self)
+            }
+            for c in vectorEnd..<d {
                 var sum: Float = 0
                 for source in sources { sum += source[q * rowStride + c] }
                 target[(start + q) * d + c] = scale * sum
             }
+            for source in sources { (source + q * rowStride).update(repeating: 0, count: rowStride) }
         }
     }
-    for source in scratch.map(\.gradQueries) { source.initialize(repeating: 0, count: count * rowStride) }
 }
 
 /// One chunk of queries of one head in the layouts the backward micro-kernel calls read, shared
@@ -186,8 +196,8 @@ struct BackwardScratch {
     let keyColumns, valueColumns: UnsafeMutablePointer<Float>
     /// K of the key block as NR-dimension panels `[D_NR/NR][64 keys][NR]`.
     let keyRows: UnsafeMutablePointer<Float>
-    /// P and dS tiles `[48, 64]`, and dS as 6-query panels `[8][64][6]`.
-    let probabilities, gradScores, gradScoreRows: UnsafeMutablePointer<Float>
+    /// P and dS tiles `[48, 64]`.
+    let probabilities, gradScores: UnsafeMutablePointer<Float>
     /// dKᵀ and dVᵀ of the key block `[D₆, 64]`.
     let gradKeyColumns, gradValueColumns: UnsafeMutablePointer<Float>
     /// This thread's share of dQ for the chunk, `[chunk, D_NR]` (D rounded up to NR), zero between chunks.
@@ -202,7 +212,6 @@ struct BackwardScratch {
         keyRows = AlignedBuffer(count: dNR * lanes).pointer
         probabilities = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
         gradScores = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
-        gradScoreRows = AlignedBuffer(count: BackwardTile.queries * lanes).pointer
         gradKeyColumns = AlignedBuffer(count: d6 * lanes).pointer
         gradValueColumns = AlignedBuffer(count: d6 * lanes).pointer
         gradQueries = AlignedBuffer(count: chunkLength * dNR).pointer
@@ -211,7 +220,7 @@ struct BackwardScratch {
     }
 
     func free() {
-        for buffer in [keyColumns, valueColumns, keyRows, probabilities, gradScores, gradScoreRows,
+        for buffer in [keyColumns, valueColumns, keyRows, probabilities, gradScores,
                        gradKeyColumns, gradValueColumns, gradQueries, depthScores] {
             buffer.deallocate()
         }
