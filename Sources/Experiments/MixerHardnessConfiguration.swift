@@ -22,9 +22,9 @@ public struct MixerHardnessConfiguration: Codable, Sendable, Equatable {
     /// Recorded with the sweep; the mixers run on the default threads and each instance is run once.
     public var settings: MeasurementSettings
 
-    /// Defaults: OV, bichromatic Max-IP_t, LSD_t, 3-OV; n = 64 … 1024; every mixer; budgets 4, 16, 64, 256
+    /// Defaults: OV, bichromatic Max-IP_t, LSD_t, 3-OV; n = 64 … 4096; every mixer; budgets 4, 16, 64, 256
     /// (and N); 4 + 4 instances; |C| = 2.
-    public init(problems: [HardnessProblem] = [.ov, .bichromaticMaxIP, .lsd, .threeOV], setSizes: [Int] = [64, 128, 256, 512, 1024],
+    public init(problems: [HardnessProblem] = [.ov, .bichromaticMaxIP, .lsd, .threeOV], setSizes: [Int] = [64, 128, 256, 512, 1024, 2048, 4096],
                 mixers: [MixerKind] = MixerKind.allCases, budgets: [Int] = [4, 16, 64, 256], instances: Int = 4,
                 thirdSetSize: Int = 2, seed: UInt64 = 1, settings: MeasurementSettings = MeasurementSettings()) {
         self.problems = problems

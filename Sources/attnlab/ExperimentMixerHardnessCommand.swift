@@ -10,8 +10,8 @@ struct ExperimentMixerHardnessCommand: ParsableCommand {
         discussion: """
             Planted yes/no instances per (problem, n); budgets are window widths, Performer/Linformer features, \
             Nyström landmarks and polynomial features. One-set max-ip and msd mask the diagonal, which only exact \
-            attention can: use their bichromatic forms. Larger n: --set-sizes 64,256,1024,4096 with --shard. \
-            --json adds an `accuracy` list of {mixer, problem, n, budget, accuracy, seconds}.
+            attention can: use their bichromatic forms. Larger n: --set-sizes 4096,8192 with --shard. \
+            --json adds an `accuracy` list of {mixer, problem, n, budget, accuracy, seconds, mixer_seconds}.
             """)
 
     @OptionGroup var options: ExperimentOptions
