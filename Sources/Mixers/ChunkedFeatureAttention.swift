@@ -98,7 +98,7 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
                                   v: UnsafePointer<Float>, output o: UnsafeMutablePointer<Float>,
                                   denominator den: UnsafeMutablePointer<Float>) {
         let (n, d, r, block) = (length, headDimension, features, engine.chunk)
-        let segments = max(1, min((engine.threads + heads - 1) / heads, n / (4 * block)))
+        let segments = engine.stateSegments
         // Per (head, segment) the partial [S | z] `[r, D]` + `[r]`; slot 0 of each head ends as the total.
         let slot = r * (d + 1)
         let partials = UnsafeMutablePointer<Float>.allocate(capacity: heads * segments * slot)
@@ -118,12 +118,7 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
                 }
             }
         }
-        for g in 0..<heads {
-            let total = partials + g * segments * slot
-            for segment in 1..<segments {
-                zipLanes(total, partials + (g * segments + segment) * slot, into: total, count: slot) { $0 + $1 }
-            }
-        }
+        engine.addSegments(partials, segments: segments, size: slot)
         let blocks = (n + block - 1) / block
         engine.withChunkScratch { scratch in
             parallelForWorkers(heads * blocks, threads: engine.threads) { item, worker in

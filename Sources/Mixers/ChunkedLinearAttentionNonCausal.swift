@@ -37,7 +37,7 @@ extension ChunkedLinearAttention {
     /// Cost 2·N·p·w FLOPs per head, plus segments·p·w adds; memory G·segments·p·w floats.
     func summedStates(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, width w: Int, into s: UnsafeMutablePointer<Float>) {
         let (n, p) = (length, keyWidth), size = p * w
-        let segments = max(1, min((threads + heads - 1) / heads, n / 256))
+        let segments = stateSegments
         let partials = segments == 1 ? s : UnsafeMutablePointer<Float>.allocate(capacity: heads * segments * size)
         defer { if segments > 1 { partials.deallocate() } }
         parallelFor(heads * segments, threads: threads) { item in
@@ -47,11 +47,20 @@ extension ChunkedLinearAttention {
                       b: b + (g * n + tokens.lowerBound) * w, ldb: w, c: partials + item * size, ldc: w)
         }
         guard segments > 1 else { return }
+        addSegments(partials, segments: segments, size: size)
+        for g in 0..<heads { (s + g * size).update(from: partials + g * segments * size, count: size) }
+    }
+
+    /// Token segments per head for the state products with depth N: enough for every thread, ≥ 256 tokens each.
+    var stateSegments: Int { max(1, min((threads + heads - 1) / heads, length / 256)) }
+
+    /// Per head, adds the partial states of segments 1… to segment 0's in segment order (`partials`
+    /// `[G, segments, size]`), so a thread count always gives the same bits. Cost G·(segments − 1)·size adds.
+    func addSegments(_ partials: UnsafeMutablePointer<Float>, segments: Int, size: Int) {
         for g in 0..<heads {
-            let total = s + g * size
-            total.update(from: partials + g * segments * size, count: size)
+            let total = partials + g * segments * size
             for segment in 1..<segments {
-                zipLanes(total, partials + (g * segments + segment) * size, into: total, count: size) { $0 + $1 }
+                zipLanes(total, total + segment * size, into: total, count: size) { $0 + $1 }
             }
         }
     }
