@@ -5,10 +5,12 @@ formulas (SCIENCE.md §3–§4), forward and forward+backward, in one run on the
 The PyTorch versions are written the way an eager implementation would be: feature maps as tensor ops,
 causal kernel methods and GLA in 64-token chunks (intra-chunk masked products + a prefix of chunk states),
 RetNet as fla's closed form with the N×N decay matrix, exact/window through `scaled_dot_product_attention`
-(window with a boolean band mask), Linformer and Nyström from their papers' code.
+(window with a boolean band mask), Linformer and Nyström from their papers' code, and the Mamba block as
+`mamba_simple.py`'s projections and causal convolution around mamba's `selective_scan_ref` (its sequential
+scan over tokens, the eager reference the CUDA kernel is checked against) on X [1, N, --width].
 
 Usage: PY=$(../shared/tools/torch-venv) && "$PY" Benchmarks/compare_mixers.py [--attnlab PATH] [--seq N]
-       [--heads H] [--head-dim D] [--mixers a,b,...] [--repeat R]
+       [--heads H] [--head-dim D] [--width M] [--mixers a,b,...] [--repeat R]
 Prints one row per mixer (times in ms, ratio = PyTorch time / attnlab time; > 1 means attnlab is faster).
 Without PyTorch the PyTorch columns print n/a. PyTorch is a yardstick only: AttentionLab never calls it.
 """
@@ -24,7 +26,7 @@ CASES = [
     ("exact", True, []), ("window", True, ["--window", "256"]), ("linear", True, []), ("linear", False, []),
     ("based", True, []), ("performer", True, ["--features", "256"]), ("polynomial", True, ["--degree", "2"]),
     ("linformer", False, ["--features", "256"]), ("nystrom", False, ["--landmarks", "64"]),
-    ("gla", True, []), ("retnet", True, []),
+    ("gla", True, []), ("retnet", True, []), ("mamba", True, []),
 ]
 
 
@@ -141,7 +143,48 @@ def torch_mixers(torch):
             "polynomial": polynomial, "linformer": linformer, "nystrom": nystrom, "gla": gla, "retnet": retnet}
 
 
-def torch_times(mixer, causal, shape, repeat, threads):
+def torch_mamba(torch, width):
+    """The Mamba block (mamba_simple.py defaults: d_state 16, d_conv 4, expand 2, dt_rank ⌈m/16⌉) as
+    f(x) → y for X [B, N, m], and its parameters (leaves with gradients)."""
+    F = torch.nn.functional
+    m, s, conv = width, 16, 4
+    e, r = 2 * m, -(-m // 16)
+    g = torch.Generator().manual_seed(0)
+
+    def leaf(t):
+        return t.requires_grad_()
+
+    dt = torch.exp(torch.rand(e, generator=g) * (math.log(0.1) - math.log(0.001)) + math.log(0.001)).clamp(min=1e-4)
+    p = {"in": leaf(torch.randn(2 * e, m, generator=g) / math.sqrt(m)),
+         "conv_w": leaf(torch.randn(e, 1, conv, generator=g) / math.sqrt(conv)), "conv_b": leaf(torch.zeros(e)),
+         "x": leaf(torch.randn(r + 2 * s, e, generator=g) / math.sqrt(e)),
+         "dt": leaf(torch.randn(e, r, generator=g) / math.sqrt(r)), "dt_bias": leaf(dt + torch.log(-torch.expm1(-dt))),
+         "a_log": leaf(torch.log(torch.arange(1, s + 1, dtype=torch.float)).repeat(e, 1)), "d": leaf(torch.ones(e)),
+         "out": leaf(torch.randn(m, e, generator=g) / math.sqrt(e))}
+
+    def block(x):
+        n = x.shape[1]
+        xs, z = (x @ p["in"].T).chunk(2, -1)
+        u = F.silu(F.conv1d(xs.transpose(1, 2), p["conv_w"], p["conv_b"], padding=conv - 1, groups=e)[..., :n])
+        u = u.transpose(1, 2)
+        low, b, c = (u @ p["x"].T).split([r, s, s], -1)
+        delta = F.softplus(low @ p["dt"].T + p["dt_bias"])
+        a = -torch.exp(p["a_log"])
+        # selective_scan_ref: x_t = exp(δ_t A) ⊙ x_{t−1} + δ_t B_t u_t, y_t = ⟨x_t, C_t⟩ + D u_t.
+        decay = torch.exp(torch.einsum("bne,es->bnes", delta, a))
+        drive = torch.einsum("bne,bns,bne->bnes", delta, b, u)
+        # unbind once: indexing step by step would make each step's backward a full-size [B, N, E, S] scatter.
+        state, ys = torch.zeros(x.shape[0], e, s), []
+        for decay_t, drive_t, c_t in zip(decay.unbind(1), drive.unbind(1), c.unbind(1)):
+            state = decay_t * state + drive_t
+            ys.append(torch.einsum("bes,bs->be", state, c_t))
+        y = torch.stack(ys, 1) + u * p["d"]
+        return (y * F.silu(z)) @ p["out"].T
+
+    return block, list(p.values())
+
+
+def torch_times(mixer, causal, shape, repeat, threads, width):
     """(forward seconds, forward+backward seconds) in PyTorch, or None without torch."""
     try:
         import torch
@@ -149,15 +192,23 @@ def torch_times(mixer, causal, shape, repeat, threads):
         return None
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    function = torch_mixers(torch)[mixer]
-    q, k, v = (torch.randn(*shape, requires_grad=True) for _ in range(3))
+    if mixer == "mamba":
+        block, parameters = torch_mamba(torch, width)
+        inputs = [torch.randn(1, shape[2], width, requires_grad=True)]
+        function, leaves = (lambda: block(inputs[0])), inputs + parameters
+    else:
+        mixer_function = torch_mixers(torch)[mixer]
+        inputs = [torch.randn(*shape, requires_grad=True) for _ in range(3)]
+        function, leaves = (lambda: mixer_function(*inputs, causal)), inputs
     with torch.no_grad():
-        forward = median_seconds(lambda: function(q, k, v, causal), repeat)
-    grad = torch.randn(*shape)
+        forward = median_seconds(function, repeat)
+    output = function()
+    grad = torch.randn(*output.shape)
 
     def forward_backward():
-        q.grad = k.grad = v.grad = None
-        function(q, k, v, causal).backward(grad)
+        for leaf in leaves:
+            leaf.grad = None
+        function().backward(grad)
 
     return forward, median_seconds(forward_backward, repeat)
 
@@ -168,6 +219,7 @@ def main():
     parser.add_argument("--seq", type=int, default=4096)
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--head-dim", type=int, default=64)
+    parser.add_argument("--width", type=int, default=128, help="the Mamba block's model width m")
     parser.add_argument("--mixers", help="comma-separated subset of " + ",".join(sorted({c[0] for c in CASES})))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (attnlab uses all cores)")
@@ -180,12 +232,13 @@ def main():
     for mixer, causal, extra in CASES:
         if chosen and mixer not in chosen:
             continue
-        ours = attnlab_json(binary, "bench", "mixer", "--mixer", mixer, "--seq", str(args.seq), "--heads",
-                            str(args.heads), "--head-dim", str(args.head_dim), "--backward", "--repeat",
-                            str(args.repeat), *(["--causal"] if causal else []), *extra)
+        sizes = ["--width", str(args.width)] if mixer == "mamba" else ["--heads", str(args.heads), "--head-dim",
+                                                                        str(args.head_dim)]
+        ours = attnlab_json(binary, "bench", "mixer", "--mixer", mixer, "--seq", str(args.seq), *sizes, "--backward",
+                            "--repeat", str(args.repeat), *(["--causal"] if causal and mixer != "mamba" else []), *extra)
         fwd, both = ours["seconds"], ours["seconds"] + ours["backward_seconds"]
-        theirs = torch_times(mixer, causal, shape, args.repeat, args.threads)
-        name = mixer + (" causal" if causal else "")
+        theirs = torch_times(mixer, causal, shape, args.repeat, args.threads, args.width)
+        name = f"mamba m = {args.width}" if mixer == "mamba" else mixer + (" causal" if causal else "")
         if theirs is None:
             print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>7}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>7}")
         else:
