@@ -4,7 +4,8 @@ import Kernels
 /// against ≈ 26 for Kernels' `vectorExp`, whose overflow, gradual-underflow and NaN handling x ≤ 0 does
 /// not need: Kernels' `reducedExp` (e^x = e^r·2^n, |r| ≤ ln2/2, relative error ≈ 0.7 ulp), then 2^n
 /// from exponent bits in one multiply. x is clamped to ≥ −88 (n ≥ −127); n = −127 (x ≲ −87.7) gives
-/// exactly 0 where e^x < 2^−126. Positive x is outside the contract. NaN stays NaN (through e^r).
+/// exactly 0 (e^x < 2^−126.5), x just above gives e^r·2^−126 rounded into the subnormal range. Positive x
+/// is outside the contract. NaN stays NaN (through e^r).
 @inline(__always)
 func nonPositiveExp(_ x: MixerVector) -> MixerVector {
     let floor = MixerVector(repeating: -88)

@@ -4,7 +4,7 @@ import Testing
 @testable import Mixers
 
 /// `nonPositiveExp` (elu+1's exp) against Foundation's Double exp on a dense sweep of [−90, 0]: relative
-/// error ≤ 5e-7 where e^x is a normal float (x ≥ −87), exactly 0 or ≤ 2^−126 below; NaN stays NaN.
+/// error ≤ 5e-7 where e^x is a normal float (x ≥ −87), below that 0 or within one subnormal step; NaN stays NaN.
 @Suite("the exp of elu's negative branch")
 struct NonPositiveExpTests {
     @Test func matchesDoubleExpOnNonPositiveInputs() {
@@ -18,7 +18,9 @@ struct NonPositiveExpTests {
                 if lanes[lane] >= -87 {
                     worst = max(worst, abs(Double(values[lane]) - exact) / exact)
                 } else {
-                    #expect(values[lane] >= 0 && values[lane] <= 0x1p-126, "x = \(lanes[lane])")
+                    // Flushed to 0 (x ≲ −87.7), or a subnormal-range product within one subnormal step.
+                    let error = abs(Double(values[lane]) - exact)
+                    #expect(values[lane] == 0 || error <= 5e-7 * exact + 0x1p-149, "x = \(lanes[lane])")
                 }
             }
         }
