@@ -24,9 +24,14 @@ struct ChunkStates {
         states + (g * chunks + c) * keyWidth * valueWidth
     }
 
+    /// e^{b_last} `[p]` of chunk c of head g, or nil without decay.
+    func decay(_ g: Int, _ c: Int) -> UnsafeMutablePointer<Float>? {
+        decays.map { $0 + (g * chunks + c) * keyWidth }
+    }
+
     func setDecay(_ g: Int, _ c: Int, from operands: ChunkOperands) {
-        guard let decays, let decay = operands.decay else { return }
-        (decays + (g * chunks + c) * keyWidth).update(from: decay.last, count: keyWidth)
+        guard let target = decay(g, c), let factors = operands.decay else { return }
+        target.update(from: factors.last, count: keyWidth)
     }
 
     /// Replaces each ΔS_c by Σ over the earlier chunks (or, `reverse`, the later ones) of their ΔS, each

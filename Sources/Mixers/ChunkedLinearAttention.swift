@@ -9,13 +9,14 @@ import Kernels
 /// token. Shapes: q, k, logDecay `[G, N, p]`; v, o `[G, N, e]` (G = B·H heads, p key width, e value width).
 ///
 /// Causal form: chunks of C tokens and three parallel passes over (head, chunk) items, so even one head
-/// keeps every thread busy:
-///  1. each chunk's own state ΔS_c = K̂_cᵀ·V_c and its intra-chunk output mask(Q̃_c·K̃_cᵀ)·V_c (GEMMs);
+/// keeps every thread busy, the decay factors computed per chunk in L1 scratch (no decayed operand tensors):
+///  1. each chunk's own state ΔS_c = K̂_cᵀ·V_c (GEMM; not for the last chunk);
 ///  2. an exclusive prefix scan S_c = diag(e^{b_last}) S_{c−1} + ΔS_{c−1} (elementwise, parallel over rows);
-///  3. o_c += Q̃_c·S_c (GEMM; with decay, Q̃ is kept from pass 1).
+///  3. o_c = mask(Q̃_c·K̃_cᵀ)·V_c + Q̃_c·S_c (GEMMs; each output row written once).
 /// With b_i the cumulative log-decay from the chunk's start (inclusive): Q̃ = Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
 /// K̂ = K ⊙ e^{b_last − b}; without decay all three are Q and K themselves. The split e^{b_i}·e^{−b_j} is
-/// exact in float32 while the decay summed over one chunk stays above ≈ −80.
+/// exact in float32 while the decay summed over one chunk stays above ≈ −80. Decays α ∈ (0, 1] (log α ≤ 0), so
+/// every factor is an exp of a non-positive sum (`nonPositiveExp`).
 /// The masked C × C products skip the tiles above the diagonal (`smallGEMM`'s triangles), so the
 /// intra-chunk work counted is the causal triangle's: (C + 1)·(p + e) FLOPs per token, not 2·C·(p + e).
 /// Cost per token and head: (C + 1)·(p + e) (intra-chunk) + 4·p·e (state) FLOPs; memory p·e floats per chunk.
@@ -52,39 +53,78 @@ struct ChunkedLinearAttention {
     /// Writes o `[G, N, e]`.
     func forward(_ x: LinearAttentionInputs, output o: UnsafeMutablePointer<Float>) {
         guard causal else { return nonCausalForward(x, output: o) }
-        let (n, p, e) = (length, keyWidth, valueWidth)
+        let (n, e) = (length, valueWidth)
         let chunks = chunkCount
-        let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: p, valueWidth: e, decay: x.logDecay != nil)
-        // With decay, pass 1 keeps q̃ `[G, N, p]` for pass 3.
-        let decayedQueries: UnsafeMutablePointer<Float>? = x.logDecay == nil ? nil : .allocate(capacity: heads * n * p)
-        defer {
-            states.free()
-            decayedQueries?.deallocate()
-        }
+        let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: keyWidth, valueWidth: e, decay: x.logDecay != nil)
+        defer { states.free() }
         withChunkScratch { scratch in
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
-                let r = rows(c), s = scratch(worker)
-                let ops = operands(x, head: g, chunk: c, scratch: s)
-                let v = x.v + (g * n + r.lowerBound) * e
-                smallGEMM(transposeA: true, m: p, n: e, k: r.count, a: ops.keysTail, lda: p, b: v, ldb: e,
-                          c: states.state(g, c), ldc: e)
-                states.setDecay(g, c, from: ops)
-                decayedQueries?.advanced(by: (g * n + r.lowerBound) * p).update(from: ops.queries, count: r.count * p)
-                maskedScores(ops.queries, ops.keys, count: r.count, scratch: s)
-                smallGEMM(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: v, ldb: e,
-                          c: o + (g * n + r.lowerBound) * e, ldc: e, triangle: .lowerA)
+                guard c + 1 < chunks else { return }
+                let r = rows(c)
+                let keysTail = chunkKeysTail(x, head: g, chunk: c, scratch: scratch(worker), decay: states.decay(g, c))
+                smallGEMM(transposeA: true, m: keyWidth, n: e, k: r.count, a: keysTail, lda: keyWidth,
+                          b: x.v + (g * n + r.lowerBound) * e, ldb: e, c: states.state(g, c), ldc: e)
             }
         }
         states.scan(reverse: false, threads: threads)
-        let queries = decayedQueries.map { UnsafePointer($0) } ?? x.q
-        parallelFor(heads * chunks, threads: threads) { item in
-            let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
-            guard c > 0 else { return }
-            let r = rows(c), first = g * n + r.lowerBound
-            smallGEMM(m: r.count, n: e, k: p, a: queries + first * p, lda: p, b: states.state(g, c), ldb: e,
-                      accumulate: true, c: o + first * e, ldc: e)
+        withChunkScratch { scratch in
+            parallelForWorkers(heads * chunks, threads: threads) { item, worker in
+                let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
+                let r = rows(c), s = scratch(worker), first = g * n + r.lowerBound
+                let (queries, keys) = chunkQueriesAndKeys(x, head: g, chunk: c, scratch: s)
+                maskedScores(queries, keys, count: r.count, scratch: s)
+                smallGEMM(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: x.v + first * e, ldb: e,
+                          c: o + first * e, ldc: e, triangle: .lowerA)
+                if c > 0 {
+                    smallGEMM(m: r.count, n: e, k: keyWidth, a: queries, lda: keyWidth, b: states.state(g, c), ldb: e,
+                              accumulate: true, c: o + first * e, ldc: e)
+                }
+            }
         }
+    }
+
+    /// The chunk's k̂ = k ⊙ e^{b_last − b} `[L, p]` (k itself without decay), and e^{b_last} `[p]` into `decay`:
+    /// one exp per element (forward pass 1).
+    func chunkKeysTail(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch,
+                       decay: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        let r = rows(c), p = keyWidth, count = r.count * p
+        let k = x.k + (g * length + r.lowerBound) * p
+        guard let decay, let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else { return k }
+        let last = UnsafePointer(b + (r.count - 1) * p)
+        nonPositiveExp(last, into: decay, count: p)
+        for i in 0..<r.count {
+            zipLanes(last, b + i * p, into: s.expTail + i * p, count: p) { $0 - $1 }
+        }
+        nonPositiveExp(s.expTail, into: s.expTail, count: count)
+        zipLanes(k, s.expTail, into: s.keysTail, count: count) { $0 * $1 }
+        return UnsafePointer(s.keysTail)
+    }
+
+    /// The chunk's q̃ = q ⊙ e^{b} and k̃ = k / e^{b} `[L, p]` (q and k themselves without decay): one exp per
+    /// element (forward pass 3).
+    func chunkQueriesAndKeys(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch)
+        -> (queries: UnsafePointer<Float>, keys: UnsafePointer<Float>) {
+        let r = rows(c), p = keyWidth, count = r.count * p
+        let base = (g * length + r.lowerBound) * p
+        guard let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else { return (x.q + base, x.k + base) }
+        nonPositiveExp(b, into: s.expB, count: count)
+        zipLanes(x.q + base, s.expB, into: s.queries, count: count) { $0 * $1 }
+        zipLanes(x.k + base, s.expB, into: s.keys, count: count) { $0 / $1 }
+        return (UnsafePointer(s.queries), UnsafePointer(s.keys))
+    }
+
+    /// b `[L, p]` into `scratch.cumulative`: the log-decay summed from the chunk's start, inclusive (nil
+    /// without decay).
+    func cumulativeLogDecay(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch)
+        -> UnsafeMutablePointer<Float>? {
+        guard let logDecay = x.logDecay else { return nil }
+        let r = rows(c), p = keyWidth, b = s.cumulative
+        b.update(from: logDecay + (g * length + r.lowerBound) * p, count: r.count * p)
+        for i in 1..<max(1, r.count) {
+            zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
+        }
+        return b
     }
 
     /// `scores[i, j] = x_i·y_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C) from x, y `[L, w]`
@@ -103,16 +143,11 @@ struct ChunkedLinearAttention {
         let r = rows(c), p = keyWidth, count = r.count * p
         let base = (g * length + r.lowerBound) * p
         let (q, k) = (x.q + base, x.k + base)
-        guard let logDecay = x.logDecay else {
+        guard let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else {
             return ChunkOperands(queries: q, keys: k, keysTail: k, decay: nil)
         }
-        let b = s.cumulative
-        b.update(from: logDecay + base, count: count)
-        for i in 1..<max(1, r.count) {
-            zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
-        }
         // One exp per element: e^{−b} = 1/e^{b} and e^{b_last − b} = e^{b_last}·e^{−b} (b ≥ −80 keeps both finite).
-        Kernels.exp(b, s.expB, count: count)
+        nonPositiveExp(b, into: s.expB, count: count)
         let one = MixerVector(repeating: 1)
         zipLanes(s.expB, s.expB, into: s.expNegB, count: count) { x, _ in one / x }
         let last = UnsafePointer(s.expB + (r.count - 1) * p)

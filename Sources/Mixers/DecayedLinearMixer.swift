@@ -79,11 +79,14 @@ struct DecayedLinearMixer: TokenMixer {
         return MixerGradients(queries: dq, keys: dk, values: dv)
     }
 
+    /// scale·q in a new tensor (written in one pass from q, not a copy then a scaling pass).
     func scaledQueries(_ queries: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
-        let scale = descriptor.scale(headDimension: shape.headDimension)
-        var scaled = queries
-        scaled.withUnsafeMutableBufferPointer { q in
-            zipLanes(q.baseAddress!, q.baseAddress!, into: q.baseAddress!, count: q.count) { x, _ in x * MixerVector(repeating: scale) }
+        let scale = MixerVector(repeating: descriptor.scale(headDimension: shape.headDimension))
+        var scaled = Tensor<Float>(zeros: queries.shape)
+        queries.withUnsafeBufferPointer { q in
+            scaled.withUnsafeMutableBufferPointer { out in
+                zipLanes(q.baseAddress!, q.baseAddress!, into: out.baseAddress!, count: q.count) { x, _ in x * scale }
+            }
         }
         return scaled
     }
@@ -118,10 +121,22 @@ struct DecayedLinearMixer: TokenMixer {
 
     /// The engine with the largest chunk (64, 16, 4, 1) whose summed decay stays above −80.
     func engine(_ shape: MixerShape, logDecay: Tensor<Float>) -> ChunkedLinearAttention {
-        let steepest = -(logDecay.withUnsafeBufferPointer { $0.min() } ?? 0)
+        let steepest = -logDecay.withUnsafeBufferPointer { minimum($0) }
         let chunk = [64, 16, 4].first { Float($0) * steepest <= 80 } ?? 1
         return ChunkedLinearAttention(heads: shape.flatHeads, length: shape.length, keyWidth: shape.headDimension,
                                       valueWidth: shape.headDimension, causal: true, chunk: chunk)
+    }
+
+    /// The smallest element of x (0 when empty), a vector of running minima at a time.
+    private func minimum(_ x: UnsafeBufferPointer<Float>) -> Float {
+        guard let base = x.baseAddress else { return 0 }
+        var lanes = MixerVector(repeating: .infinity), i = 0
+        while i + mixerLanes <= x.count {
+            let v = base.vector(at: i)
+            lanes = lanes.replacing(with: v, where: v .< lanes)
+            i += mixerLanes
+        }
+        return x[i...].reduce(lanes.min(), Swift.min)
     }
 
     private func withInputs(

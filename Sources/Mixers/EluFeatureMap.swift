@@ -9,9 +9,10 @@ struct EluFeatureMap: FeatureMap {
     func flops(headDimension d: Int) -> Double { Double(2 * d) }
 
     func apply(_ x: UnsafePointer<Float>, rows: Int, d: Int, scale: Float, into out: UnsafeMutablePointer<Float>) {
-        // One pass: e^{min(x, 0)} computed for every lane, x + 1 kept where x > 0.
+        // One pass: e^{min(x, 0)} computed for every lane (`nonPositiveExp`), x + 1 kept where x > 0.
         zipLanes(x, x, into: out, count: rows * d) { x, _ in
-            vectorExp(x.replacing(with: 0, where: x .> 0)).replacing(with: x + 1, where: x .> 0)
+            let positive = x .> 0
+            return nonPositiveExp(x.replacing(with: 0, where: positive)).replacing(with: x + 1, where: positive)
         }
     }
 
