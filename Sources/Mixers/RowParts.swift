@@ -27,7 +27,7 @@ struct RowParts {
         return part * rows / perHead..<(part + 1) * rows / perHead
     }
 
-    /// Runs `body(head, rows)` for every item on all threads.
+    /// Runs `body(head, rows, item)` for every item on all threads.
     func forEach(_ body: (_ head: Int, _ rows: Range<Int>, _ item: Int) -> Void) {
         parallelFor(count) { item in body(head(item), range(item), item) }
     }
