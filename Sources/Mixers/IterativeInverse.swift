@@ -7,7 +7,8 @@ import Kernels
 ///
 /// (the reference code's max is over every head at once; here it is per head, so heads stay independent).
 /// `backward` differentiates the iteration itself, recomputing each step from the saved iterates.
-/// Cost: 6 × 4 m×m products forward (2m³ each), about 3× that backward. Single-threaded (one per head).
+/// Cost: 6 × 4 m×m products forward (2m³ each), about 3× that backward. Single-threaded (one per head);
+/// the untransposed products of each step through `smallGEMM`, the rest through `gemm` on one thread.
 struct IterativeInverse {
     let size: Int
     static let iterations = 6
@@ -70,11 +71,11 @@ struct IterativeInverse {
     {
         let count = size * size
         let (p, t, u, w) = (work, work + count, work + 2 * count, work + 3 * count)
-        multiply(a, z, into: p)
+        product(a, z, into: p)
         shiftedNegative(p, 7, into: t)
-        multiply(p, t, into: u)
+        product(p, t, into: u)
         shiftedNegative(u, 15, into: u)
-        multiply(p, u, into: w)
+        product(p, u, into: w)
         shiftedNegative(w, 13, into: w)
         return (p, t, u, w)
     }
@@ -83,6 +84,11 @@ struct IterativeInverse {
     private func shiftedNegative(_ x: UnsafePointer<Float>, _ c: Float, into y: UnsafeMutablePointer<Float>) {
         zipLanes(x, x, into: y, count: size * size) { v, _ in -v }
         for i in 0..<size { y[i * size + i] += c }
+    }
+
+    /// z = x·y on the calling thread (`smallGEMM`: no packing for these m × m operands).
+    private func product(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>) {
+        smallGEMM(m: size, n: size, k: size, a: x, lda: size, b: y, ldb: size, c: z, ldc: size)
     }
 
     private func multiply(

@@ -5,8 +5,9 @@ import Testing
 /// The GEMM-shaped fast paths of Nyström (explicit [N, m] and [m, N] kernels), Linformer's fixed
 /// projections and Performer's block-fused feature map, on shapes the generic agreement tests do not
 /// reach: landmark counts above one 6 × NR tile, and feature-map inputs spanning several 128-row blocks
-/// (N = 257: two full blocks and one row), and Nyström at N = 1040, whose N-row products run in 256-row
-/// blocks (`HeadProducts`). Tolerances as in `MixerAgreementTests` / `MixerGradientTests`.
+/// (N = 257: two full blocks and one row), and Nyström at N = 1040 and 512, whose rows run as several
+/// `RowParts` items per head of 96-row blocks with a ragged last block (partial sums added across items).
+/// Tolerances as in `MixerAgreementTests` / `MixerGradientTests`.
 @Suite("landmark and feature-map fast paths")
 struct LandmarkAndFeatureMapTests {
     @Test(arguments: [(130, 65), (256, 64), (1040, 8)])
@@ -24,6 +25,10 @@ struct LandmarkAndFeatureMapTests {
 
     @Test func nystromGradientsWithSeveralRowsPerSegment() throws {
         try checkGradients(MixerDescription(kind: .nystrom, landmarks: 3), shape: [1, 2, 12, 5])
+    }
+
+    @Test func nystromGradientsAcrossRowItems() throws {
+        try checkGradients(MixerDescription(kind: .nystrom, landmarks: 2), shape: [1, 1, 512, 1])
     }
 
     @Test func linformerFixedProjectionsHaveNoParameterGradients() throws {
