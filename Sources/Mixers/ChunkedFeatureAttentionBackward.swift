@@ -39,7 +39,8 @@ struct ChunkedFeatureAttentionBackward<Source: ChunkFeatureSource> {
     private func causalBackward(_ x: NormalizedBackwardInputs) {
         let engine = engine
         let (n, d, r, chunks) = (length, headDimension, source.features, engine.chunkCount)
-        let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: r, valueWidth: d, decay: false)
+        // Sᵀ `[D, r]` (pass 2 only multiplies by Sᵀ); R `[r, D]` (used both ways, transposed per chunk).
+        let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: d, valueWidth: r, decay: false)
         let sums = ChunkStates(heads: heads, chunks: chunks, keyWidth: 1, valueWidth: r, decay: false)
         let reverse = ChunkStates(heads: heads, chunks: chunks, keyWidth: r, valueWidth: d, decay: false)
         let reverseSums = ChunkStates(heads: heads, chunks: chunks, keyWidth: 1, valueWidth: r, decay: false)
@@ -51,8 +52,8 @@ struct ChunkedFeatureAttentionBackward<Source: ChunkFeatureSource> {
                 let rows = first ..< first + count
                 if c + 1 < chunks {
                     source.keyFeatures(rows, into: s.keys)
-                    smallGEMM(transposeA: true, m: r, n: d, k: count, a: s.keys, lda: r, b: x.v + first * d, ldb: d,
-                              c: states.state(g, c), ldc: d)
+                    smallGEMM(transposeA: true, m: d, n: r, k: count, a: x.v + first * d, lda: d, b: s.keys, ldb: r,
+                              c: states.state(g, c), ldc: r)
                     weightedColumnSums(s.keys, rows: count, width: r, weights: nil, into: sums.state(g, c))
                 }
                 if c > 0 {
@@ -81,7 +82,7 @@ struct ChunkedFeatureAttentionBackward<Source: ChunkFeatureSource> {
         }
     }
 
-    /// A state `[r, D]` and its feature sum `[r]`.
+    /// A state (Sᵀ `[D, r]` or R `[r, D]`) and its feature sum `[r]`.
     private struct ChunkSums {
         let state: UnsafePointer<Float>, sum: UnsafePointer<Float>
     }
@@ -106,8 +107,7 @@ struct ChunkedFeatureAttentionBackward<Source: ChunkFeatureSource> {
         smallGEMM(transposeA: true, m: count, n: r, k: count, a: s.scores, lda: chunk, b: s.queries, ldb: r,
                   c: s.gradKeys, ldc: r, triangle: .upperA)
         if let earlier {
-            transpose(earlier.state, rows: r, columns: d, into: s.stateTransposed, ld: r)
-            smallGEMM(m: count, n: r, k: d, a: s.gradNumerator, lda: d, b: s.stateTransposed, ldb: r, accumulate: true,
+            smallGEMM(m: count, n: r, k: d, a: s.gradNumerator, lda: d, b: earlier.state, ldb: r, accumulate: true,
                       c: s.gradQueries, ldc: r)
             for i in 0..<count { addScaled(earlier.sum, s.gradDenominator[i], into: s.gradQueries + i * r, count: r) }
         }
