@@ -18,9 +18,9 @@ import Kernels
 /// the source) dq, dk once. Non-causal: the totals S, z, R, w per head from token segments (in segment
 /// order, so a thread count gives the same bits), then per 64-row block dφq = g·Sᵀ + dden ⊗ z,
 /// dφk = V·Rᵀ + 1 ⊗ w, dV = φK·R. Every product is a `smallGEMM`.
-/// Cost per token and head (causal): 8·r·D (states and inter-chunk terms) + ≈ 1.5·C·(r + D) (the
-/// intra-chunk triangles) + 2 φ and 1 φ backward for each of q and k; non-causal 8·r·D. Memory: four
-/// chunk-state sets G·chunks·r·(D + 1)·2 floats and per worker `FeatureBackwardScratch`.
+/// Cost per token and head: 10·r·D (two state products, three row-times-state products) + 2 φ and one φ
+/// backward for each of q and k, causal also ≈ C·(3·r + 2·D) for the five intra-chunk triangles. Memory
+/// (causal): the chunk states and sums, 2·G·chunks·r·(D + 1) floats; per worker `FeatureBackwardScratch`.
 struct ChunkedFeatureAttentionBackward<Source: ChunkFeatureSource> {
     let source: Source
     let heads: Int, length: Int, headDimension: Int
