@@ -9,6 +9,7 @@ import Kernels
 /// pass; the denominator's feature sums z are `RunningSums` (2·r FLOPs per token). A row whose denominator is
 /// ≤ 0 — possible only when φq·φk can be negative (the polynomial method with a poor P) — outputs zeros and
 /// passes no gradient: there is no usable normaliser, and zero is the output an empty row would have.
+/// Performer's forward pass on its stored features; the backward pass is `ChunkedFeatureAttentionBackward`.
 /// Cost per token and head: `ChunkedLinearAttention.flops(keyWidth: r, valueWidth: D)` + 4·r; state r·(D + 1).
 struct NormalizedFeatureAttention {
     let heads: Int, length: Int, features: Int, headDimension: Int
@@ -46,67 +47,6 @@ struct NormalizedFeatureAttention {
             }
         }
         return (output, denominator)
-    }
-
-    /// dφq, dφk `[G, N, r]` and dV `[G, N, D]`. The numerator's gradient dO_i/den_i goes through the
-    /// engine's backward pass; the denominator's, dden_i = −(dO_i·o_i)/den_i, adds dden_i·z_i to dφq_i and
-    /// Σ_{i sees j} dden_i·φq_i to dφk_j.
-    func backward(
-        phiQ: Tensor<Float>, phiK: Tensor<Float>, values: Tensor<Float>, output: Tensor<Float>,
-        denominator: Tensor<Float>, gradOutput: Tensor<Float>
-    ) -> (phiQ: Tensor<Float>, phiK: Tensor<Float>, values: Tensor<Float>) {
-        let (n, d, r) = (length, headDimension, features)
-        var gradNumerator = gradOutput
-        var gradDenominator = Tensor<Float>(zeros: [heads, n])
-        gradOutput.withUnsafeBufferPointer { dO in
-            output.withUnsafeBufferPointer { o in
-                denominator.withUnsafeBufferPointer { den in
-                    gradNumerator.withUnsafeMutableBufferPointer { g in
-                        gradDenominator.withUnsafeMutableBufferPointer { dden in
-                            let (dO, o, den, g, dden) = (dO.baseAddress!, o.baseAddress!, den.baseAddress!, g.baseAddress!, dden.baseAddress!)
-                            forEachRowBlock(rows: heads * n) { rows in
-                                for row in rows {
-                                    let inverse = den[row] > 0 ? 1 / den[row] : 0
-                                    dden[row] = -dotProduct(dO + row * d, o + row * d, count: d) * inverse
-                                    let scale = MixerVector(repeating: inverse)
-                                    zipLanes(g + row * d, g + row * d, into: g + row * d, count: d) { x, _ in x * scale }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var gradQ = Tensor<Float>(zeros: phiQ.shape), gradK = Tensor<Float>(zeros: phiK.shape)
-        var gradValues = Tensor<Float>(zeros: values.shape)
-        phiQ.withUnsafeBufferPointer { q in
-            phiK.withUnsafeBufferPointer { k in
-                values.withUnsafeBufferPointer { v in
-                    gradNumerator.withUnsafeBufferPointer { dNum in
-                        gradDenominator.withUnsafeBufferPointer { dden in
-                            gradQ.withUnsafeMutableBufferPointer { dq in
-                                gradK.withUnsafeMutableBufferPointer { dk in
-                                    gradValues.withUnsafeMutableBufferPointer { dv in
-                                        let (dq, dk, dden) = (dq.baseAddress!, dk.baseAddress!, dden.baseAddress!)
-                                        engine.backward(
-                                            LinearAttentionInputs(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, logDecay: nil),
-                                            gradOutput: dNum.baseAddress!,
-                                            gradients: LinearAttentionGradients(q: dq, k: dk, v: dv.baseAddress!, logDecay: nil))
-                                        sums.run(k.baseAddress!, weights: nil, direction: causal ? .prefix : .total) { g, t, z in
-                                            addScaled(z, dden[g * n + t], into: dq + (g * n + t) * r, count: r)
-                                        }
-                                        sums.run(q.baseAddress!, weights: dden, direction: causal ? .suffix : .total) { g, t, w in
-                                            addScaled(w, 1, into: dk + (g * n + t) * r, count: r)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (gradQ, gradK, gradValues)
     }
 }
 

@@ -41,19 +41,30 @@ struct PerformerMixer: TokenMixer {
         queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
     ) throws -> MixerGradients {
         let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
-        let (denominator, w) = (forward.saved[0], forward.saved[1])
+        let w = forward.saved[1]
         let scale = descriptor.scale(headDimension: shape.headDimension)
         let phiQ = PerformerFeatures.features(queries, projection: w, shape: shape, scale: scale, isQuery: true)
         let phiK = PerformerFeatures.features(keys, projection: w, shape: shape, scale: scale, isQuery: false)
-        let flat = [shape.flatHeads, shape.length, shape.headDimension]
-        let grads = attention(shape).backward(
-            phiQ: phiQ.features, phiK: phiK.features, values: values.reshaped(flat), output: forward.output.reshaped(flat),
-            denominator: denominator, gradOutput: gradOutput.reshaped(flat))
-        let dq = PerformerFeatures.backward(queries, projection: w, exponentials: phiQ.exponentials, argmax: phiQ.argmax,
-                                            gradFeatures: grads.phiQ, shape: shape, scale: scale, isQuery: true)
-        let dk = PerformerFeatures.backward(keys, projection: w, exponentials: phiK.exponentials, argmax: phiK.argmax,
-                                            gradFeatures: grads.phiK, shape: shape, scale: scale, isQuery: false)
-        return MixerGradients(queries: dq, keys: dk, values: grads.values.reshaped(values.shape))
+        var gradPhiQ = Tensor<Float>(zeros: phiQ.features.shape), gradPhiK = Tensor<Float>(zeros: phiK.features.shape)
+        let gradValues = phiQ.features.withUnsafeBufferPointer { q in
+            phiK.features.withUnsafeBufferPointer { k in
+                gradPhiQ.withUnsafeMutableBufferPointer { dq in
+                    gradPhiK.withUnsafeMutableBufferPointer { dk in
+                        let chunks = StoredFeatureChunks(features: descriptor.featureCount, phiQ: q.baseAddress!,
+                                                         phiK: k.baseAddress!, gradPhiQ: dq.baseAddress!, gradPhiK: dk.baseAddress!)
+                        let backward = ChunkedFeatureAttentionBackward(
+                            source: chunks, heads: shape.flatHeads, length: shape.length,
+                            headDimension: shape.headDimension, causal: descriptor.causal)
+                        return normalizedBackward(values: values, forward: forward, gradOutput: gradOutput) { backward.run($0) }
+                    }
+                }
+            }
+        }
+        let dq = PerformerFeatures.backward(queries, projection: w, features: phiQ.features, argmax: phiQ.argmax,
+                                            gradFeatures: gradPhiQ, shape: shape, scale: scale, isQuery: true)
+        let dk = PerformerFeatures.backward(keys, projection: w, features: phiK.features, argmax: phiK.argmax,
+                                            gradFeatures: gradPhiK, shape: shape, scale: scale, isQuery: false)
+        return MixerGradients(queries: dq, keys: dk, values: gradValues)
     }
 }
 

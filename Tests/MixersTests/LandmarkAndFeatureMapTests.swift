@@ -68,7 +68,7 @@ struct LandmarkAndFeatureMapTests {
         let w = PerformerFeatures.draw(features: m, headDimension: d, seed: 4, stream: 0)
         let scale: Float = 0.5
         let forward = PerformerFeatures.features(x, projection: w, shape: shape, scale: scale, isQuery: isQuery)
-        let fast = PerformerFeatures.backward(x, projection: w, exponentials: forward.exponentials, argmax: forward.argmax,
+        let fast = PerformerFeatures.backward(x, projection: w, features: forward.features, argmax: forward.argmax,
                                               gradFeatures: gradFeatures, shape: shape, scale: scale, isQuery: isQuery)
         let (base, weights) = (x.converted(to: Double.self).elements, gradFeatures.converted(to: Double.self).elements)
         func loss(_ flat: [Double]) -> Double {
