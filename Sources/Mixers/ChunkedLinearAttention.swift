@@ -13,7 +13,8 @@ import Kernels
 ///  1. each chunk's own state ΔS_c = K̂_cᵀ·V_c (GEMM; not for the last chunk);
 ///  2. an exclusive prefix scan S_c = diag(e^{b_last}) S_{c−1} + ΔS_{c−1} (elementwise, parallel over rows);
 ///  3. o_c = mask(Q̃_c·K̃_cᵀ)·V_c + Q̃_c·S_c (GEMMs; each output row written once).
-/// With b_i the cumulative log-decay from the chunk's start (inclusive): Q̃ = Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
+/// With b_i the cumulative log-decay from the chunk's start (inclusive) and s the decay's query scale
+/// (`LogDecay`; log α itself may be computed per chunk from the keys): Q̃ = s·Q ⊙ e^{b}, K̃ = K ⊙ e^{−b},
 /// K̂ = K ⊙ e^{b_last − b}; without decay all three are Q and K themselves. The split e^{b_i}·e^{−b_j} is
 /// exact in float32 while the decay summed over one chunk stays above ≈ −80. Decays α ∈ (0, 1] (log α ≤ 0), so
 /// every factor is an exp of a non-positive sum (`nonPositiveExp`).
@@ -50,19 +51,30 @@ struct ChunkedLinearAttention {
         Double(4 * p * e + (causal ? (chunk + 1) * (p + e) : 0))
     }
 
-    /// Writes o `[G, N, e]`.
+    /// Writes o `[G, N, e]`. With decay, pass 1 also writes each chunk's b into one `[G, N, p]` buffer that
+    /// pass 3 reads back, so log α (the GLA gate) is computed once per element.
     func forward(_ x: LinearAttentionInputs, output o: UnsafeMutablePointer<Float>) {
         guard causal else { return nonCausalForward(x, output: o) }
         let (n, e) = (length, valueWidth)
         let chunks = chunkCount
         let states = ChunkStates(heads: heads, chunks: chunks, keyWidth: keyWidth, valueWidth: e, decay: x.logDecay != nil)
-        defer { states.free() }
+        let cumulative = x.logDecay.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: heads * n * keyWidth) }
+        defer {
+            states.free()
+            cumulative?.deallocate()
+        }
+        func chunkCumulative(_ g: Int, _ c: Int) -> UnsafeMutablePointer<Float>? {
+            cumulative.map { $0 + (g * n + rows(c).lowerBound) * keyWidth }
+        }
         withChunkScratch { scratch in
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
-                guard c + 1 < chunks else { return }
                 let r = rows(c)
-                let keysTail = chunkKeysTail(x, head: g, chunk: c, scratch: scratch(worker), decay: states.decay(g, c))
+                let b = chunkCumulative(g, c)
+                if let b { cumulativeLogDecay(x, head: g, chunk: c, into: b) }
+                guard c + 1 < chunks else { return }
+                let keysTail = chunkKeysTail(x, head: g, chunk: c, cumulative: b, scratch: scratch(worker),
+                                             decay: states.decay(g, c))
                 smallGEMM(transposeA: true, m: keyWidth, n: e, k: r.count, a: keysTail, lda: keyWidth,
                           b: x.v + (g * n + r.lowerBound) * e, ldb: e, c: states.state(g, c), ldc: e)
             }
@@ -72,7 +84,7 @@ struct ChunkedLinearAttention {
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let r = rows(c), s = scratch(worker), first = g * n + r.lowerBound
-                let (queries, keys) = chunkQueriesAndKeys(x, head: g, chunk: c, scratch: s)
+                let (queries, keys) = chunkQueriesAndKeys(x, head: g, chunk: c, cumulative: chunkCumulative(g, c), scratch: s)
                 maskedScores(queries, keys, count: r.count, scratch: s)
                 smallGEMM(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: x.v + first * e, ldb: e,
                           c: o + first * e, ldc: e, triangle: .lowerA)
@@ -84,14 +96,14 @@ struct ChunkedLinearAttention {
         }
     }
 
-    /// The chunk's k̂ = k ⊙ e^{b_last − b} `[L, p]` (k itself without decay), and e^{b_last} `[p]` into `decay`:
-    /// one exp per element (forward pass 1).
-    func chunkKeysTail(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch,
-                       decay: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+    /// The chunk's k̂ = k ⊙ e^{b_last − b} `[L, p]` (k itself without decay) from its b `[L, p]`, and
+    /// e^{b_last} `[p]` into `decay`: one exp per element (forward pass 1).
+    func chunkKeysTail(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, cumulative b: UnsafePointer<Float>?,
+                       scratch s: ChunkScratch, decay: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
         let r = rows(c), p = keyWidth, count = r.count * p
         let k = x.k + (g * length + r.lowerBound) * p
-        guard let decay, let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else { return k }
-        let last = UnsafePointer(b + (r.count - 1) * p)
+        guard let decay, let b else { return k }
+        let last = b + (r.count - 1) * p
         nonPositiveExp(last, into: decay, count: p)
         for i in 0..<r.count {
             zipLanes(last, b + i * p, into: s.expTail + i * p, count: p) { $0 - $1 }
@@ -101,30 +113,27 @@ struct ChunkedLinearAttention {
         return UnsafePointer(s.keysTail)
     }
 
-    /// The chunk's q̃ = q ⊙ e^{b} and k̃ = k / e^{b} `[L, p]` (q and k themselves without decay): one exp per
-    /// element (forward pass 3).
-    func chunkQueriesAndKeys(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch)
-        -> (queries: UnsafePointer<Float>, keys: UnsafePointer<Float>) {
+    /// The chunk's q̃ = scale·q ⊙ e^{b} and k̃ = k / e^{b} `[L, p]` from its b `[L, p]` (q and k themselves
+    /// without decay): one exp per element (forward pass 3).
+    func chunkQueriesAndKeys(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, cumulative b: UnsafePointer<Float>?,
+                             scratch s: ChunkScratch) -> (queries: UnsafePointer<Float>, keys: UnsafePointer<Float>) {
         let r = rows(c), p = keyWidth, count = r.count * p
         let base = (g * length + r.lowerBound) * p
-        guard let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else { return (x.q + base, x.k + base) }
+        guard let b, let decay = x.logDecay else { return (x.q + base, x.k + base) }
+        let scale = MixerVector(repeating: decay.queryScale)
         nonPositiveExp(b, into: s.expB, count: count)
-        zipLanes(x.q + base, s.expB, into: s.queries, count: count) { $0 * $1 }
+        zipLanes(x.q + base, s.expB, into: s.queries, count: count) { $0 * $1 * scale }
         zipLanes(x.k + base, s.expB, into: s.keys, count: count) { $0 / $1 }
         return (UnsafePointer(s.queries), UnsafePointer(s.keys))
     }
 
-    /// b `[L, p]` into `scratch.cumulative`: the log-decay summed from the chunk's start, inclusive (nil
-    /// without decay).
-    func cumulativeLogDecay(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch)
-        -> UnsafeMutablePointer<Float>? {
-        guard let logDecay = x.logDecay else { return nil }
-        let r = rows(c), p = keyWidth, b = s.cumulative
-        b.update(from: logDecay + (g * length + r.lowerBound) * p, count: r.count * p)
-        for i in 1..<max(1, r.count) {
-            zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
-        }
-        return b
+    /// b `[L, p]` of chunk c of head g into `b`: the log-decay summed from the chunk's start, inclusive
+    /// (nothing without decay).
+    func cumulativeLogDecay(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, into b: UnsafeMutablePointer<Float>) {
+        guard let decay = x.logDecay else { return }
+        let r = rows(c)
+        decay.cumulative(head: g, first: r.lowerBound, rows: r.count, keyWidth: keyWidth, length: length,
+                         keys: x.k + (g * length + r.lowerBound) * keyWidth, into: b)
     }
 
     /// `scores[i, j] = x_i·y_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C) from x, y `[L, w]`
@@ -137,15 +146,15 @@ struct ChunkedLinearAttention {
                   triangle: .lowerC)
     }
 
-    /// The chunk's q̃, k̃, k̂ `[L, p]`: pointers into q and k when there is no decay, else computed into
-    /// `scratch` together with e^{b}, e^{−b}, e^{b_last − b}.
+    /// The chunk's q̃ = scale·q ⊙ e^{b}, k̃, k̂ `[L, p]`: pointers into q and k when there is no decay, else
+    /// computed into `scratch` together with e^{b}, e^{−b}, e^{b_last − b}.
     func operands(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, scratch s: ChunkScratch) -> ChunkOperands {
         let r = rows(c), p = keyWidth, count = r.count * p
         let base = (g * length + r.lowerBound) * p
         let (q, k) = (x.q + base, x.k + base)
-        guard let b = cumulativeLogDecay(x, head: g, chunk: c, scratch: s) else {
-            return ChunkOperands(queries: q, keys: k, keysTail: k, decay: nil)
-        }
+        guard let decay = x.logDecay else { return ChunkOperands(queries: q, keys: k, keysTail: k, decay: nil) }
+        let b = s.cumulative
+        cumulativeLogDecay(x, head: g, chunk: c, into: b)
         // One exp per element: e^{−b} = 1/e^{b} and e^{b_last − b} = e^{b_last}·e^{−b} (b ≥ −80 keeps both finite).
         nonPositiveExp(b, into: s.expB, count: count)
         let one = MixerVector(repeating: 1)
@@ -154,7 +163,8 @@ struct ChunkedLinearAttention {
         for i in 0..<r.count {
             zipLanes(last, s.expNegB + i * p, into: s.expTail + i * p, count: p) { $0 * $1 }
         }
-        zipLanes(q, s.expB, into: s.queries, count: count) { $0 * $1 }
+        let scale = MixerVector(repeating: decay.queryScale)
+        zipLanes(q, s.expB, into: s.queries, count: count) { $0 * $1 * scale }
         zipLanes(k, s.expNegB, into: s.keys, count: count) { $0 * $1 }
         zipLanes(k, s.expTail, into: s.keysTail, count: count) { $0 * $1 }
         return ChunkOperands(queries: s.queries, keys: s.keys, keysTail: s.keysTail,
@@ -177,7 +187,7 @@ struct LinearAttentionInputs {
     let q: UnsafePointer<Float>
     let k: UnsafePointer<Float>
     let v: UnsafePointer<Float>
-    let logDecay: UnsafePointer<Float>?
+    let logDecay: LogDecay?
 }
 
 /// One chunk's q̃, k̃, k̂ and, with decay, its factors `[L, p]` and e^{b_last} `[p]`.

@@ -10,7 +10,8 @@ struct LinearAttentionGradients {
 }
 
 extension ChunkedLinearAttention {
-    /// Backward of `forward` given dO `[G, N, e]`. With S_i the state after token i and
+    /// Backward of `forward` given dO `[G, N, e]`; dq is the gradient of the decay's scaled queries s·q (the
+    /// caller multiplies by s). With S_i the state after token i and
     /// R_j = Σ_{i ≥ j} diag(e^{B_i − B_j}) q_iᵀ·dO_i the reverse state:
     ///     dq_i = S_i·dO_i,  dk_j = R_j·v_j,  dv_j = R_jᵀ·k_j,
     ///     d(log α_t) = Σ_{s ≥ t} (q_s ⊙ dq_s − k_s ⊙ dk_s).
@@ -88,8 +89,10 @@ extension ChunkedLinearAttention {
         smallGEMM(transposeA: true, m: count, n: e, k: count, a: s.scores, lda: chunk, b: gradOut, ldb: e,
                   accumulate: true, c: dv, ldc: e, triangle: .upperA)
         if let gradLogDecay = d.logDecay {
+            // dq is the gradient of the scaled queries s·q, so the query term is s·q ⊙ dq.
             let (q, k, out) = (x.q + keyRows, x.k + keyRows, gradLogDecay + keyRows)
-            zipLanes(q, dq, into: out, count: count * p) { $0 * $1 }
+            let scale = MixerVector(repeating: x.logDecay?.queryScale ?? 1)
+            zipLanes(q, dq, into: out, count: count * p) { $0 * $1 * scale }
             zipLanes(k, dk, into: s.extra, count: count * p) { $0 * $1 }
             zipLanes(out, s.extra, into: out, count: count * p) { $0 - $1 }
         }

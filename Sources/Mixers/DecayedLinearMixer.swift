@@ -25,10 +25,9 @@ struct DecayedLinearMixer: TokenMixer {
 
     func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
         let shape = try checkedShape(queries: queries, keys: keys, values: values)
-        let (scaled, logDecay) = (scaledQueries(queries, shape), logDecay(keys, shape))
-        let engine = engine(shape, logDecay: logDecay)
+        let engine = engine(shape, keys: keys)
         var output = Tensor<Float>(zeros: queries.shape)
-        withInputs(scaled, keys, values, logDecay) { inputs in
+        withInputs(queries, keys, values, shape) { inputs in
             output.withUnsafeMutableBufferPointer { engine.forward(inputs, output: $0.baseAddress!) }
         }
         return MixerForward(output: output)
@@ -38,12 +37,11 @@ struct DecayedLinearMixer: TokenMixer {
         queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
     ) throws -> MixerGradients {
         let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
-        let (scaled, logDecay) = (scaledQueries(queries, shape), logDecay(keys, shape))
-        let engine = engine(shape, logDecay: logDecay)
+        let engine = engine(shape, keys: keys)
         var (dq, dk, dv) = (Tensor<Float>(zeros: queries.shape), Tensor<Float>(zeros: keys.shape), Tensor<Float>(zeros: values.shape))
         let gated = descriptor.kind == .gla
         var dLogDecay = Tensor<Float>(zeros: gated ? keys.shape : [0])
-        withInputs(scaled, keys, values, logDecay) { inputs in
+        withInputs(queries, keys, values, shape) { inputs in
             gradOutput.withUnsafeBufferPointer { dO in
                 dq.withUnsafeMutableBufferPointer { dq in
                     dk.withUnsafeMutableBufferPointer { dk in
@@ -79,49 +77,25 @@ struct DecayedLinearMixer: TokenMixer {
         return MixerGradients(queries: dq, keys: dk, values: dv)
     }
 
-    /// scale·q in a new tensor (written in one pass from q, not a copy then a scaling pass).
-    func scaledQueries(_ queries: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
-        let scale = MixerVector(repeating: descriptor.scale(headDimension: shape.headDimension))
-        var scaled = Tensor<Float>(zeros: queries.shape)
-        queries.withUnsafeBufferPointer { q in
-            scaled.withUnsafeMutableBufferPointer { out in
-                zipLanes(q.baseAddress!, q.baseAddress!, into: out.baseAddress!, count: q.count) { x, _ in x * scale }
-            }
-        }
-        return scaled
-    }
-
-    /// log α `[B·H, N, D]`: log γ_h (RetNet) or logσ(k)/16 (GLA).
-    func logDecay(_ keys: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
-        let perHead = shape.length * shape.headDimension
-        var result = Tensor<Float>(zeros: [shape.flatHeads, shape.length, shape.headDimension])
-        if descriptor.kind == .retnet {
-            result.withUnsafeMutableBufferPointer { out in
-                for g in 0..<shape.flatHeads {
-                    let gamma = Self.retentionDecay(head: g % shape.heads)
-                    (out.baseAddress! + g * perHead).update(repeating: Float(Foundation.log(gamma)), count: perHead)
-                }
-            }
-            return result
-        }
-        // log σ(k) = −softplus(−k), vectorised (a scalar log1p per element cost GLA a third of its step).
-        let normalizer = MixerVector(repeating: -1 / Self.gateNormalizer)
-        keys.withUnsafeBufferPointer { k in
-            result.withUnsafeMutableBufferPointer { out in
-                zipLanes(k.baseAddress!, k.baseAddress!, into: out.baseAddress!, count: out.count) { k, _ in
-                    vectorSoftplus(-k) * normalizer
-                }
-            }
-        }
-        return result
+    /// log γ_h `[B·H]` per flat head (RetNet).
+    func retentionLogDecays(_ shape: MixerShape) -> [Float] {
+        (0..<shape.flatHeads).map { Float(Foundation.log(Self.retentionDecay(head: $0 % shape.heads))) }
     }
 
     /// RetNet's γ_h = 1 − 2^{−5−h}.
     static func retentionDecay(head h: Int) -> Double { 1 - Foundation.pow(2, -5 - Double(h)) }
 
+    /// The steepest per-token decay −min log α: −log γ_0 (RetNet) or softplus(−min k)/16 (GLA; logσ is
+    /// increasing, so the smallest key gives the smallest log α). One pass over the keys for GLA.
+    func steepestDecay(_ keys: Tensor<Float>) -> Float {
+        guard descriptor.kind == .gla else { return -Float(Foundation.log(Self.retentionDecay(head: 0))) }
+        let x = -Double(keys.withUnsafeBufferPointer { minimum($0) })
+        return Float((Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))) / Double(Self.gateNormalizer))
+    }
+
     /// The engine with the largest chunk (64, 16, 4, 1) whose summed decay stays above −80.
-    func engine(_ shape: MixerShape, logDecay: Tensor<Float>) -> ChunkedLinearAttention {
-        let steepest = -logDecay.withUnsafeBufferPointer { minimum($0) }
+    func engine(_ shape: MixerShape, keys: Tensor<Float>) -> ChunkedLinearAttention {
+        let steepest = steepestDecay(keys)
         let chunk = [64, 16, 4].first { Float($0) * steepest <= 80 } ?? 1
         return ChunkedLinearAttention(heads: shape.flatHeads, length: shape.length, keyWidth: shape.headDimension,
                                       valueWidth: shape.headDimension, causal: true, chunk: chunk)
@@ -139,15 +113,22 @@ struct DecayedLinearMixer: TokenMixer {
         return x[i...].reduce(lanes.min(), Swift.min)
     }
 
+    /// The engine's inputs: q, k, v as given, the query scale and the decay (GLA's gate or RetNet's log γ_h)
+    /// left to the engine, which computes them per chunk.
     private func withInputs(
-        _ q: Tensor<Float>, _ k: Tensor<Float>, _ v: Tensor<Float>, _ logDecay: Tensor<Float>,
+        _ q: Tensor<Float>, _ k: Tensor<Float>, _ v: Tensor<Float>, _ shape: MixerShape,
         _ body: (LinearAttentionInputs) -> Void
     ) {
+        let scale = descriptor.scale(headDimension: shape.headDimension)
+        let logGammas = descriptor.kind == .gla ? [] : retentionLogDecays(shape)
         q.withUnsafeBufferPointer { q in
             k.withUnsafeBufferPointer { k in
                 v.withUnsafeBufferPointer { v in
-                    logDecay.withUnsafeBufferPointer { g in
-                        body(LinearAttentionInputs(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, logDecay: g.baseAddress!))
+                    logGammas.withUnsafeBufferPointer { lambda in
+                        let source: LogDecay.Source = descriptor.kind == .gla
+                            ? .keyGate(normalizer: Self.gateNormalizer) : .perHead(lambda.baseAddress!)
+                        body(LinearAttentionInputs(q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!,
+                                                   logDecay: LogDecay(source, queryScale: scale)))
                     }
                 }
             }
