@@ -132,8 +132,8 @@ struct ChunkedLinearAttention {
     func cumulativeLogDecay(_ x: LinearAttentionInputs, head g: Int, chunk c: Int, into b: UnsafeMutablePointer<Float>) {
         guard let decay = x.logDecay else { return }
         let r = rows(c)
-        decay.cumulative(head: g, first: r.lowerBound, rows: r.count, keyWidth: keyWidth, length: length,
-                         keys: x.k + (g * length + r.lowerBound) * keyWidth, into: b)
+        decay.cumulative(head: g, rows: r.count, keyWidth: keyWidth, keys: x.k + (g * length + r.lowerBound) * keyWidth,
+                         into: b)
     }
 
     /// `scores[i, j] = x_i·y_j` for j ≤ i, 0 above the diagonal (`[L, L]`, row stride C) from x, y `[L, w]`

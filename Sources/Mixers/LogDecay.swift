@@ -1,12 +1,10 @@
 import Kernels
 
 /// The decay of a causal `ChunkedLinearAttention` pass: where log α `[G, N, p]` comes from, and the query
-/// scale folded into the chunk's query factor (q̃ = scale·q ⊙ e^{b}). With a gate or per-head source the
-/// engine computes log α chunk by chunk in L1, so neither a log-decay nor a scaled-queries tensor exists.
+/// scale folded into the chunk's query factor (q̃ = scale·q ⊙ e^{b}). The engine computes log α chunk by
+/// chunk in L1 from either source, so neither a log-decay nor a scaled-queries tensor exists.
 struct LogDecay {
     enum Source {
-        /// log α given as a tensor `[G, N, p]`.
-        case tensor(UnsafePointer<Float>)
         /// log α = logσ(k)/normalizer from the keys (GLA's gate, `vectorLogSigmoid`).
         case keyGate(normalizer: Float)
         /// log α = λ_g for every token and channel of head g, λ `[G]` (RetNet's log γ).
@@ -22,17 +20,12 @@ struct LogDecay {
     }
 
     /// b `[L, p]` into `b`: log α summed from the chunk's first token, inclusive, for the L = `rows` tokens
-    /// of head g starting at token `first` of N = `length`; `keys` points at those tokens' keys `[L, p]`.
+    /// of head g; `keys` points at those tokens' keys `[L, p]`.
     /// Cost: L·p additions, plus the gate's ≈ 30 vector instructions per lane group for `keyGate`.
-    func cumulative(head g: Int, first: Int, rows: Int, keyWidth p: Int, length: Int,
-                    keys: UnsafePointer<Float>, into b: UnsafeMutablePointer<Float>) {
+    func cumulative(head g: Int, rows: Int, keyWidth p: Int, keys: UnsafePointer<Float>,
+                    into b: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
         switch source {
-        case .tensor(let logDecay):
-            b.update(from: logDecay + (g * length + first) * p, count: rows * p)
-            for i in 1..<rows {
-                zipLanes(b + (i - 1) * p, b + i * p, into: b + i * p, count: p) { $0 + $1 }
-            }
         case .keyGate(let normalizer):
             let factor = MixerVector(repeating: 1 / normalizer)
             zipLanes(keys, keys, into: b, count: p) { k, _ in vectorLogSigmoid(k) * factor }
