@@ -10,14 +10,17 @@ RetNet as fla's closed form with the N×N decay matrix, exact/window through `sc
 scan over tokens, the eager reference the CUDA kernel is checked against) on X [1, N, --width].
 
 Usage: PY=$(../shared/tools/torch-venv) && "$PY" Benchmarks/compare_mixers.py [--attnlab PATH] [--seq N]
-       [--heads H] [--head-dim D] [--width M] [--mixers a,b,...] [--repeat R]
-Prints one row per mixer (times in ms, ratio = PyTorch time / attnlab time; > 1 means attnlab is faster).
+       [--heads H] [--head-dim D] [--width M] [--mixers a,b,...] [--repeat R] [--rounds K]
+Prints one row per mixer (times in ms, ratio = PyTorch time / attnlab time; > 1 means attnlab is faster): each mixer
+is measured --rounds times, alternating attnlab and PyTorch, and the medians and the rounds' ratio range are shown,
+with PyTorch's forward as % of the machine's peak at attnlab's FLOP count (2× needs twice that).
 Without PyTorch the PyTorch columns print n/a. PyTorch is a yardstick only: AttentionLab never calls it.
 """
 import argparse
 import itertools
 import math
 import os
+import statistics
 
 from benchcommon import ISAS, attnlab_json, median_seconds
 
@@ -221,30 +224,49 @@ def main():
     parser.add_argument("--head-dim", type=int, default=64)
     parser.add_argument("--width", type=int, default=128, help="the Mamba block's model width m")
     parser.add_argument("--mixers", help="comma-separated subset of " + ",".join(sorted({c[0] for c in CASES})))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="timed calls per measurement (the median is used)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating attnlab/PyTorch measurements per mixer; medians and ratio ranges are printed")
     parser.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (attnlab uses all cores)")
     args = parser.parse_args()
     binary = ISAS["native"].attnlab_binary(args.attnlab)
     chosen = set(args.mixers.split(",")) if args.mixers else None
     shape = (1, args.heads, args.seq, args.head_dim)
     print(f"N = {args.seq}, H = {args.heads}, D = {args.head_dim}, fp32; times in ms; ratio = PyTorch / attnlab")
-    print(f"{'mixer':<18}{'attnlab fwd':>12}{'torch fwd':>11}{'ratio':>7}{'attnlab f+b':>13}{'torch f+b':>11}{'ratio':>7}")
+    print(f"{'mixer':<18}{'attnlab fwd':>12}{'torch fwd':>11}{'ratio [range]':>19}{'torch %pk':>10}"
+          f"{'attnlab f+b':>13}{'torch f+b':>11}{'ratio [range]':>19}")
     for mixer, causal, extra in CASES:
         if chosen and mixer not in chosen:
             continue
         sizes = ["--width", str(args.width)] if mixer == "mamba" else ["--heads", str(args.heads), "--head-dim",
                                                                         str(args.head_dim)]
-        ours = attnlab_json(binary, "bench", "mixer", "--mixer", mixer, "--seq", str(args.seq), *sizes, "--backward",
-                            "--repeat", str(args.repeat), *(["--causal"] if causal and mixer != "mamba" else []), *extra)
-        fwd, both = ours["seconds"], ours["seconds"] + ours["backward_seconds"]
-        theirs = torch_times(mixer, causal, shape, args.repeat, args.threads, args.width)
         name = f"mamba m = {args.width}" if mixer == "mamba" else mixer + (" causal" if causal else "")
-        if theirs is None:
-            print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>7}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>7}")
-        else:
-            print(f"{name:<18}{fwd * 1e3:>12.2f}{theirs[0] * 1e3:>11.2f}{theirs[0] / fwd:>7.2f}"
-                  f"{both * 1e3:>13.2f}{theirs[1] * 1e3:>11.2f}{theirs[1] / both:>7.2f}")
+        rounds = []
+        for _ in range(args.rounds):
+            ours = attnlab_json(binary, "bench", "mixer", "--mixer", mixer, "--seq", str(args.seq), *sizes,
+                                "--backward", "--repeat", str(args.repeat),
+                                *(["--causal"] if causal and mixer != "mamba" else []), *extra)
+            theirs = torch_times(mixer, causal, shape, args.repeat, args.threads, args.width)
+            rounds.append((ours, theirs))
+        fwd = statistics.median(o["seconds"] for o, _ in rounds)
+        both = statistics.median(o["seconds"] + o["backward_seconds"] for o, _ in rounds)
+        if rounds[0][1] is None:
+            print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>19}{'n/a':>10}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>19}")
+            continue
+        torch_fwd = statistics.median(t[0] for _, t in rounds)
+        torch_both = statistics.median(t[1] for _, t in rounds)
+        forward_ratios = [t[0] / o["seconds"] for o, t in rounds]
+        both_ratios = [t[1] / (o["seconds"] + o["backward_seconds"]) for o, t in rounds]
+        # PyTorch's forward at attnlab's FLOP count, as % of the peak attnlab measured in the same run.
+        flops = statistics.median(o["gflops"] * o["seconds"] for o, _ in rounds)
+        torch_peak = 100 * flops / torch_fwd / statistics.median(o["peak_gflops"] for o, _ in rounds)
+        print(f"{name:<18}{fwd * 1e3:>12.2f}{torch_fwd * 1e3:>11.2f}{ratio_cell(forward_ratios):>19}{torch_peak:>9.1f}%"
+              f"{both * 1e3:>13.2f}{torch_both * 1e3:>11.2f}{ratio_cell(both_ratios):>19}")
 
+
+def ratio_cell(ratios):
+    """The median per-round ratio and the range of the rounds, e.g. `1.93 [1.71–2.10]`."""
+    return f"{statistics.median(ratios):.2f} [{min(ratios):.2f}–{max(ratios):.2f}]"
 
 if __name__ == "__main__":
     main()
