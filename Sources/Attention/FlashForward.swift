@@ -118,7 +118,8 @@ struct ForwardBlock {
             let slotPrefetch = depth.map { DepthSlotPrefetch($0, shape: shape, head: head, queries: queryRange, steps: blocks.count) }
             for block in blocks {
                 slotPrefetch?.issue(step: block - blocks.lowerBound)
-                let keys = block * bc..<min((block + 1) * bc, shape.keyLength)
+                // The diagonal block of a causal or windowed mask stops at the block's last visible key.
+                let keys = block * bc..<min((block + 1) * bc, visible.upperBound)
                 computeScores(keys: keys)
                 softmaxStep(keys: keys, runningMax: &runningMax, runningSum: &runningSum, rows: d6)
                 // Oᵀ[c, q] += Σ_j Vᵀ[c, j]·P[q, j]
