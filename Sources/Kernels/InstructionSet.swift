@@ -99,10 +99,10 @@ public enum GEMMTile {
     public static let depth = 256
     /// Rows of op(A) packed at once: mc × kc floats = 96 KiB.
     public static let blockRows = 96
-    /// Columns of op(B) packed at once: kc × nc floats = 1 MiB (L2 on AVX-512 servers, L3 elsewhere).
-    /// Each op(A) block is repacked once per nc columns, so a smaller nc costs packing time: 256 on
-    /// AVX2 spent 12% of a 2048³ multiply in `packA`, and 1024 ran 1.2–1.5× faster there.
-    public static let blockColumns = 1024
+    /// Columns of op(B) packed at once: kc × nc floats = 4 MiB per thread (L3). Each op(A) block is
+    /// repacked once per nc columns, so a smaller nc costs packing time: 256 on AVX2 spent 12% of a
+    /// 2048³ multiply in `packA`, 1024 still 3.8% (one thread); 4096 packs A once up to n = 4096.
+    public static let blockColumns = 4096
     /// Widest column block for which A is read in place instead of packed (packing pays only when
     /// each packed value is reused over several wide panels).
     public static let inPlaceColumns = 128
