@@ -100,6 +100,7 @@ struct GEMMTests {
     @Test("tiles larger than the cache blocks and tall-skinny shapes", arguments: [
         GEMMCase(m: 200, n: 1100, k: 600), GEMMCase(m: 1, n: 2000, k: 513, transposeB: true),
         GEMMCase(m: 700, n: 1, k: 300, transposeA: true), GEMMCase(m: 97, n: 131, k: 1, alpha: 2, beta: 3),
+        GEMMCase(m: 13, n: 4200, k: 300, beta: 0.5), GEMMCase(m: 7, n: 4103, k: 259, transposeB: true),
     ])
     func largeShapes(_ g: GEMMCase) {
         #expect(gemmScaledError(g).error <= 1e-5, "\(g)")
