@@ -63,8 +63,6 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 guard c + 1 < chunks else { return }
                 let rows = engine.rows(c), s = scratch(worker), first = g * n + rows.lowerBound
-                engine.prefetchChunk(v, item: item, width: d)
-                engine.prefetchChunk(k, item: item + engine.threads, width: d)
                 featureMap.apply(k + first * d, rows: rows.count, d: d, scale: scale, into: s.keys)
                 smallGEMM(transposeA: true, m: r, n: d, k: rows.count, a: s.keys, lda: r, b: v + first * d, ldb: d,
                           c: states.state(g, c), ldc: d)
@@ -78,9 +76,6 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let rows = engine.rows(c), s = scratch(worker), first = g * n + rows.lowerBound
                 let count = rows.count, out = o + first * d
-                engine.prefetchChunk(v, item: item, width: d)
-                engine.prefetchChunk(q, item: item + engine.threads, width: d)
-                engine.prefetchChunk(k, item: item + engine.threads, width: d)
                 queryFeatures(q + first * d, rows: count, into: s.queries)
                 featureMap.apply(k + first * d, rows: count, d: d, scale: scale, into: s.keys)
                 engine.maskedScores(s.queries, s.keys, count: count, scratch: s)

@@ -70,8 +70,6 @@ struct ChunkedLinearAttention {
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let r = rows(c)
-                prefetchChunk(x.v, item: item, width: e)
-                prefetchChunk(x.k, item: item + threads, width: keyWidth)
                 let expB = chunkFactors(g, c)
                 if let expB {
                     cumulativeLogDecay(x, head: g, chunk: c, into: expB)
@@ -89,9 +87,6 @@ struct ChunkedLinearAttention {
             parallelForWorkers(heads * chunks, threads: threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let r = rows(c), s = scratch(worker), first = g * n + r.lowerBound
-                prefetchChunk(x.v, item: item, width: e)
-                prefetchChunk(x.q, item: item + threads, width: keyWidth)
-                prefetchChunk(x.k, item: item + threads, width: keyWidth)
                 let (queries, keys) = chunkQueriesAndKeys(x, head: g, chunk: c, factors: chunkFactors(g, c), scratch: s)
                 maskedScores(queries, keys, count: r.count, scratch: s)
                 smallGEMM(m: r.count, n: e, k: r.count, a: s.scores, lda: chunk, b: x.v + first * e, ldb: e,
@@ -102,18 +97,6 @@ struct ChunkedLinearAttention {
                 }
             }
         }
-    }
-
-    /// Asks for the rows of chunk `item % chunks` of head `item / chunks` of a `[G, N, width]` tensor to be
-    /// brought into L2 (`prefetch`, one instruction per cache line; nothing past the last item). The chunk
-    /// passes call it for their own chunk's values, read only after φ / the decay and the scores, and for
-    /// the q, k rows of `item + threads`, the item the shared counter most likely hands the worker next:
-    /// without it φ stalled on those rows (`perf`: half of φ's time at the load of x).
-    func prefetchChunk(_ x: UnsafePointer<Float>, item: Int, width: Int) {
-        guard item < heads * chunkCount else { return }
-        let (g, c) = item.quotientAndRemainder(dividingBy: chunkCount)
-        let r = rows(c)
-        prefetch(x + (g * length + r.lowerBound) * width, lines: (r.count * width * MemoryLayout<Float>.size + cacheLineBytes - 1) / cacheLineBytes)
     }
 
     /// The chunk's k̂ = k ⊙ e^{b_last}/e^{b} `[L, p]` (k itself without decay) from its factors e^{b} `[L, p]`,
