@@ -37,7 +37,9 @@ struct ChunkStates {
     /// Replaces each ΔS_c by Σ over the earlier chunks (or, `reverse`, the later ones) of their ΔS, each
     /// decayed by the chunks in between: S_c = d_{c−1} ⊙ S_{c−1} + ΔS_{c−1} (reverse: R_c = d_{c+1} ⊙ R_{c+1}
     /// + ΔS_{c+1}), d the chunk's e^{b_last} per state row. Parallel over (head, block of 8 state rows);
-    /// each item walks the chunks with its 8·e running sums and reads 8 contiguous rows per chunk.
+    /// each item walks the chunks with its 8·e running sums and reads 8 contiguous rows per chunk, asking
+    /// for the next chunk's rows (`prefetch`) before it works on the current ones: the walk strides p·e
+    /// floats per chunk through a buffer far larger than L2, which the hardware prefetcher does not follow.
     func scan(reverse: Bool, threads: Int) {
         let (p, e) = (keyWidth, valueWidth)
         let block = 8, blocks = (p + block - 1) / block
@@ -47,8 +49,12 @@ struct ChunkStates {
             let running = UnsafeMutablePointer<Float>.allocate(capacity: stateRows.count * e)
             defer { running.deallocate() }
             running.update(repeating: 0, count: stateRows.count * e)
+            let blockLines = (stateRows.count * e * MemoryLayout<Float>.size + cacheLineBytes - 1) / cacheLineBytes
             for step in 0..<chunks {
                 let c = reverse ? chunks - 1 - step : step
+                if step + 1 < chunks {
+                    prefetch(state(g, reverse ? c - 1 : c + 1) + stateRows.lowerBound * e, lines: blockLines)
+                }
                 for a in stateRows {
                     let d = decays.map { $0[(g * chunks + c) * p + a] } ?? 1
                     swapAndAccumulate(state(g, c) + a * e, running + (a - stateRows.lowerBound) * e, decay: d, count: e)

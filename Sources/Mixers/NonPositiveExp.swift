@@ -16,6 +16,12 @@ func nonPositiveExp(_ x: MixerVector) -> MixerVector {
 
 /// `y[i] = e^{x[i]}` for x ≤ 0 (`nonPositiveExp`; the decay factors e^{b} of the decayed linear mixers,
 /// b a sum of log α ≤ 0). `y` may equal `x`.
+/// The loop is written out so the exp is inlined into it (through a `zipLanes` closure it stayed a call per vector).
 func nonPositiveExp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
-    zipLanes(x, x, into: y, count: count) { x, _ in nonPositiveExp(x) }
+    var i = 0
+    while i + mixerLanes <= count {
+        y.store(nonPositiveExp(x.vector(at: i)), at: i)
+        i += mixerLanes
+    }
+    zipLanes(x + i, x + i, into: y + i, count: count - i) { x, _ in nonPositiveExp(x) }
 }

@@ -46,7 +46,7 @@ public func smallGEMM(
                 let columns = min(nr, n - j0)
                 let target = c + i0 * ldc + j0
                 if triangle == .lowerC && j0 >= i0 + rows {
-                    for r in 0..<rows { (target + r * ldc).update(repeating: 0, count: columns) }
+                    zeroTile(target, rows: rows, columns: columns, ldc: ldc)
                     continue
                 }
                 // Full tiles and 4-row edges (64 = 10·6 + 4) write C in place; other edges go through `edge`.
@@ -99,14 +99,57 @@ public func smallGEMM(
                     }
                 }
                 if triangle == .lowerC && j0 + columns > i0 + 1 {
-                    for r in 0..<rows where i0 + r + 1 < j0 + columns {
-                        let first = max(j0, i0 + r + 1)
-                        (c + (i0 + r) * ldc + first).update(repeating: 0, count: j0 + columns - first)
-                    }
+                    zeroAboveDiagonal(target, firstRow: i0, rows: rows, firstColumn: j0, columns: columns, ldc: ldc)
                 }
             }
         }
     }
+}
+
+/// Writes zeros over a `rows` × `columns` tile of C (a tile above a `.lowerC` diagonal): one `TileRow`
+/// store per row when the tile is NR wide, where `update(repeating:)` would be a `memset` call per row.
+@inline(__always)
+func zeroTile(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, ldc: Int) {
+    for r in 0..<rows {
+        if columns == GEMMTile.columns {
+            UnsafeMutableRawPointer(c + r * ldc).storeBytes(of: TileRow(repeating: 0), as: TileRow.self)
+        } else {
+            (c + r * ldc).update(repeating: 0, count: columns)
+        }
+    }
+}
+
+/// Zeros C[i, j] for j > i in a tile crossing a `.lowerC` diagonal (`c` at C[firstRow, firstColumn]): an
+/// NR-wide row is loaded, its lanes right of the diagonal masked off and stored whole; narrower rows are
+/// cleared with `update(repeating:)`.
+@inline(__always)
+func zeroAboveDiagonal(
+    _ c: UnsafeMutablePointer<Float>, firstRow i0: Int, rows: Int, firstColumn j0: Int, columns: Int, ldc: Int
+) {
+    for r in 0..<rows where i0 + r + 1 < j0 + columns {
+        if columns == GEMMTile.columns {
+            let row = UnsafeMutableRawPointer(c + r * ldc)
+            let diagonal = FloatVector(repeating: Float(i0 + r - j0))
+            let kept = TileRow.zip(row.loadUnaligned(as: TileRow.self), tileLanePositions) { value, column in
+                value.replacing(with: 0, where: column .> diagonal)
+            }
+            row.storeBytes(of: kept, as: TileRow.self)
+        } else {
+            let first = max(j0, i0 + r + 1)
+            (c + r * ldc + first - j0).update(repeating: 0, count: j0 + columns - first)
+        }
+    }
+}
+
+/// 0, 1, …, NR − 1 as the lanes of a `TileRow`: each lane's column within its tile (a constant once inlined).
+@inline(__always)
+var tileLanePositions: TileRow {
+    var positions = TileRow(repeating: 0)
+    withUnsafeMutableBytes(of: &positions) { bytes in
+        let lanes = bytes.bindMemory(to: Float.self)
+        for j in lanes.indices { lanes[j] = Float(j) }
+    }
+    return positions
 }
 
 /// One 6 × NR tile through `microKernel`, with the A strides as literals where one of them is a constant
