@@ -17,15 +17,33 @@ struct PerformerChunks: ChunkFeatureSource {
     let dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>
     /// Each query row's arg-max feature and each key row's Σ G `[G·N]`, filled during the pass.
     let queryArgmax: UnsafeMutablePointer<Int>, keyRowSums: UnsafeMutablePointer<Float>
+    /// Where φ is kept between the two times the causal pass asks for a chunk, or nil.
+    let cache: PerformerFeatureCache?
 
     var features: Int { map.features }
 
     func queryFeatures(_ rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-        map.queryFeatures(q, rows, into: out, argmax: queryArgmax)
+        cached(cache?.queries, rows, into: out) { map.queryFeatures(q, rows, into: out, argmax: queryArgmax) }
     }
 
     func keyFeatures(_ rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-        map.keyFeatures(k, rows, stabiliser: stabilisers[rows.lowerBound / map.length].value, into: out)
+        cached(cache?.keys, rows, into: out) {
+            map.keyFeatures(k, rows, stabiliser: stabilisers[rows.lowerBound / map.length].value, into: out)
+        }
+    }
+
+    /// φ of `rows` from the store when it holds them, else made by `make` into `out` and stored.
+    private func cached(_ store: PerformerFeatureCache.Store?, _ rows: Range<Int>, into out: UnsafeMutablePointer<Float>,
+                        make: () -> Void) {
+        let (start, count) = (rows.lowerBound * map.features, rows.count * map.features)
+        guard let store else { return make() }
+        if store.filled[rows.lowerBound] {
+            out.update(from: store.features + start, count: count)
+        } else {
+            make()
+            (store.features + start).update(from: out, count: count)
+            store.filled[rows.lowerBound] = true
+        }
     }
 
     func queryGradient(_ rows: Range<Int>, features phi: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>) {
@@ -61,6 +79,31 @@ struct PerformerChunks: ChunkFeatureSource {
         smallGEMM(m: rows.count, n: d, k: m, a: du, lda: m, b: map.scaledWeights, ldb: d, c: target, ldc: d)
         for (i, row) in rows.enumerated() {
             addScaled(x + row * d, -map.scale * totals[i], into: target + i * d, count: d)
+        }
+    }
+}
+
+/// φq and φk `[G·N, m]` as `PerformerChunks` made them, so the causal backward's second pass copies
+/// instead of projecting again (2·2·m·D FLOPs + 2·m exps saved per row for 2·m floats written and read).
+/// A chunk is marked by the flat row it starts at, so every request must use the same row ranges (true of
+/// the causal pass's chunks, not of the non-causal pass's segment blocks, which get no cache); the passes
+/// are separated by barriers, so each chunk's features are written by one worker before any other reads them.
+struct PerformerFeatureCache {
+    struct Store {
+        let features: UnsafeMutablePointer<Float>
+        let filled: UnsafeMutablePointer<Bool>
+    }
+
+    let queries: Store, keys: Store
+
+    /// Runs `body` with an empty cache for `rows` rows of m features, its storage from `pool`.
+    static func with<Result>(rows: Int, features m: Int, pool: BufferPool, _ body: (PerformerFeatureCache) -> Result) -> Result {
+        let filled = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * rows)
+        defer { filled.deallocate() }
+        filled.initialize(repeating: false, count: 2 * rows)
+        return pool.with(count: 2 * rows * m) { features in
+            body(PerformerFeatureCache(queries: Store(features: features, filled: filled),
+                                       keys: Store(features: features + rows * m, filled: filled + rows)))
         }
     }
 }

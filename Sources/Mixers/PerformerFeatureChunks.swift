@@ -9,7 +9,7 @@ struct KeyStabiliser {
 /// FAVOR+ features (`PerformerFeatures`' formula) computed chunk by chunk from raw x `[G·N, D]` into a
 /// worker's scratch `[rows, m]`, so no `[G, N, m]` tensor is made.
 ///
-/// u = x·Wₛᵀ with Wₛ = √s·W (held transposed, `[D, m]`) is one `smallGEMM` per chunk; then, in place,
+/// u = x·Wₛᵀ with Wₛ = √s·W (held transposed, `[D, m]`) is one GEMM per chunk; then, in place,
 /// φ = m^{−1/2}·(exp(u − s·‖x‖²/2 − c) + ε) with c the row's largest u (queries) or the head's key
 /// stabiliser (keys). Cost per row 2·m·D FLOPs + m exps; memory the two copies of W (2·m·D floats).
 struct PerformerFeatureChunks {
@@ -18,10 +18,11 @@ struct PerformerFeatureChunks {
     /// √s·Wᵀ `[D, m]` (the projection) and √s·W `[m, D]` (its gradient).
     let transposedWeights: UnsafePointer<Float>, scaledWeights: UnsafePointer<Float>
 
-    /// u of `rows` of x into `out` `[rows, m]`.
+    /// u of `rows` of x into `out` `[rows, m]`, on the calling thread (the packed `gemm`: W is too large for
+    /// `smallGEMM`'s unpacked panels to run at its speed).
     func project(_ x: UnsafePointer<Float>, _ rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
-        smallGEMM(m: rows.count, n: features, k: headDimension, a: x + rows.lowerBound * headDimension, lda: headDimension,
-                  b: transposedWeights, ldb: features, c: out, ldc: features)
+        gemm(m: rows.count, n: features, k: headDimension, a: x + rows.lowerBound * headDimension, lda: headDimension,
+             b: transposedWeights, ldb: features, c: out, ldc: features, threads: 1)
     }
 
     /// φ(q) of `rows` into `out`; each row's arg-max feature into `argmax[row]` when given.

@@ -13,6 +13,8 @@ struct PerformerMixer: TokenMixer {
     let descriptor: MixerDescription
     private let draws = DrawCounter()
     private let projections = DrawCache<Tensor<Float>>()
+    /// The causal passes' Ê and feature cache, reused from call to call.
+    private let buffers = BufferPool()
 
     func stateBytes(n: Int, d: Int) -> Int { descriptor.featureCount * (d + 1) * 4 }
 
@@ -38,8 +40,8 @@ struct PerformerMixer: TokenMixer {
             let result: MixerForward
             if descriptor.causal {
                 result = normalizedForward(queries: queries, keys: keys, values: values, shape: shape) { q, k, v, o, den in
-                    stabilisers = PerformerCausalForward(map: map, heads: shape.flatHeads).run(q: q, k: k, v: v, output: o,
-                                                                                             denominator: den)
+                    let pass = PerformerCausalForward(map: map, heads: shape.flatHeads, pool: buffers)
+                    stabilisers = pass.run(q: q, k: k, v: v, output: o, denominator: den)
                 }
             } else {
                 let phi = PerformerFeatures.features(queries: queries, keys: keys, map: map, heads: shape.flatHeads)
@@ -52,7 +54,8 @@ struct PerformerMixer: TokenMixer {
         }
     }
 
-    /// Through `ChunkedFeatureAttentionBackward` with the features recomputed per chunk (`PerformerChunks`).
+    /// Through `ChunkedFeatureAttentionBackward` with the features recomputed per chunk (`PerformerChunks`, causal
+    /// once per chunk and kept for the second pass).
     func backward(
         queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>, forward: MixerForward, gradOutput: Tensor<Float>
     ) throws -> MixerGradients {
@@ -73,17 +76,19 @@ struct PerformerMixer: TokenMixer {
                     gradQueries.withUnsafeMutableBufferPointer { dq in
                         gradKeys.withUnsafeMutableBufferPointer { dk in
                             stabilisers.withUnsafeBufferPointer { tops in
-                                let source = PerformerChunks(map: map, q: q.baseAddress!, k: k.baseAddress!,
-                                                             stabilisers: tops.baseAddress!, dq: dq.baseAddress!,
-                                                             dk: dk.baseAddress!, queryArgmax: queryArgmax, keyRowSums: keyRowSums)
-                                let backward = ChunkedFeatureAttentionBackward(
-                                    source: source, heads: shape.flatHeads, length: shape.length,
-                                    headDimension: shape.headDimension, causal: descriptor.causal)
-                                let gradValues = normalizedBackward(values: values, forward: forward, gradOutput: gradOutput) {
-                                    backward.run($0)
+                                withCache(rows: rows, features: map.features) { cache in
+                                    let source = PerformerChunks(
+                                        map: map, q: q.baseAddress!, k: k.baseAddress!, stabilisers: tops.baseAddress!,
+                                        dq: dq.baseAddress!, dk: dk.baseAddress!, queryArgmax: queryArgmax,
+                                        keyRowSums: keyRowSums, cache: cache)
+                                    let backward = ChunkedFeatureAttentionBackward(
+                                        source: source, heads: shape.flatHeads, length: shape.length,
+                                        headDimension: shape.headDimension, causal: descriptor.causal)
+                                    let gradValues = normalizedBackward(values: values, forward: forward,
+                                                                        gradOutput: gradOutput) { backward.run($0) }
+                                    source.addKeyStabiliserGradients(heads: shape.flatHeads)
+                                    return gradValues
                                 }
-                                source.addKeyStabiliserGradients(heads: shape.flatHeads)
-                                return gradValues
                             }
                         }
                     }
@@ -91,6 +96,11 @@ struct PerformerMixer: TokenMixer {
             }
         }
         return MixerGradients(queries: gradQueries, keys: gradKeys, values: gradValues)
+    }
+
+    /// A `PerformerFeatureCache` when causal (whose backward asks for most chunks' features twice), else nil.
+    private func withCache<Result>(rows: Int, features m: Int, _ body: (PerformerFeatureCache?) -> Result) -> Result {
+        descriptor.causal ? PerformerFeatureCache.with(rows: rows, features: m, pool: buffers) { body($0) } : body(nil)
     }
 }
 

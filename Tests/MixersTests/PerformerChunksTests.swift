@@ -32,7 +32,8 @@ struct PerformerChunksTests {
                     dx.withUnsafeMutableBufferPointer { dx in
                         stabilisers.withUnsafeBufferPointer { tops in
                             let source = PerformerChunks(map: map, q: x.baseAddress!, k: x.baseAddress!, stabilisers: tops.baseAddress!,
-                                                         dq: dx.baseAddress!, dk: dx.baseAddress!, queryArgmax: argmax, keyRowSums: sums)
+                                                         dq: dx.baseAddress!, dk: dx.baseAddress!, queryArgmax: argmax, keyRowSums: sums,
+                                                         cache: nil)
                             for first in stride(from: 0, to: n, by: 64) {
                                 let rows = first ..< min(n, first + 64), (phi, grad) = (buffers, buffers + 64 * m)
                                 grad.update(from: g.baseAddress! + first * m, count: rows.count * m)
