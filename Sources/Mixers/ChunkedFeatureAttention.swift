@@ -75,21 +75,11 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
             parallelForWorkers(heads * chunks, threads: engine.threads) { item, worker in
                 let (g, c) = item.quotientAndRemainder(dividingBy: chunks)
                 let rows = engine.rows(c), s = scratch(worker), first = g * n + rows.lowerBound
-                let count = rows.count, out = o + first * d
+                let count = rows.count
                 queryFeatures(q + first * d, rows: count, into: s.queries)
                 featureMap.apply(k + first * d, rows: count, d: d, scale: scale, into: s.keys)
-                engine.maskedScores(s.queries, s.keys, count: count, scratch: s)
-                for i in 0..<count {
-                    den[first + i] = pairwiseSum(s.scores + i * engine.chunk, count: i + 1)
-                        + (c > 0 ? dotProduct(s.queries + i * r, sums.state(g, c), count: r) : 0)
-                }
-                smallGEMM(m: count, n: d, k: count, a: s.scores, lda: engine.chunk, b: v + first * d, ldb: d,
-                          c: out, ldc: d, triangle: .lowerA)
-                if c > 0 {
-                    smallGEMM(m: count, n: d, k: r, a: s.queries, lda: r, b: states.state(g, c), ldb: d,
-                              accumulate: true, c: out, ldc: d)
-                }
-                normalize(out, denominators: den + first, rows: count)
+                engine.normalizedChunkOutput(head: g, chunk: c, states: states, sums: sums, values: v, output: o,
+                                             denominator: den, epsilon: featureMap.epsilon, scratch: s)
             }
         }
     }
@@ -128,7 +118,7 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
                 queryFeatures(q + first * d, rows: count, into: s.queries)
                 smallGEMM(m: count, n: d, k: r, a: s.queries, lda: r, b: state, ldb: d, c: o + first * d, ldc: d)
                 for i in 0..<count { den[first + i] = dotProduct(s.queries + i * r, sum, count: r) }
-                normalize(o + first * d, denominators: den + first, rows: count)
+                normalizeRows(o + first * d, denominators: den + first, rows: count, width: d, epsilon: featureMap.epsilon)
             }
         }
     }
@@ -145,14 +135,39 @@ struct ChunkedFeatureAttention<Map: FeatureMap> {
         if !accumulate { sums.update(repeating: 0, count: features) }
         for i in 0..<rows { zipLanes(sums, x + i * features, into: sums, count: features) { $0 + $1 } }
     }
+}
 
-    /// den_i += ε, then o_i /= den_i (zeros where den_i ≤ 0), for `rows` rows of o `[rows, D]`.
-    private func normalize(_ o: UnsafeMutablePointer<Float>, denominators den: UnsafeMutablePointer<Float>, rows: Int) {
-        let d = headDimension
-        for i in 0..<rows {
-            den[i] += featureMap.epsilon
-            let inverse = MixerVector(repeating: den[i] > 0 ? 1 / den[i] : 0)
-            zipLanes(o + i * d, o + i * d, into: o + i * d, count: d) { x, _ in x * inverse }
+extension ChunkedLinearAttention {
+    /// Pass 3 of a normalised causal forward for chunk c of head g, with φ(Q_c), φ(K_c) `[L, r]` in the
+    /// scratch's `queries` and `keys` and the exclusive prefix state S_c `[r, D]` and sum z_c `[r]` in
+    /// `states`, `sums`: P = mask(φ(Q_c)·φ(K_c)ᵀ), o_c = (P·V_c + φ(Q_c)·S_c) / den with
+    /// den_i = Σ_j P_ij + φq_i·z_c + ε, each output row written once.
+    func normalizedChunkOutput(head g: Int, chunk c: Int, states: ChunkStates, sums: ChunkStates,
+                               values v: UnsafePointer<Float>, output o: UnsafeMutablePointer<Float>,
+                               denominator den: UnsafeMutablePointer<Float>, epsilon: Float, scratch s: ChunkScratch) {
+        let (r, d, first, count) = (keyWidth, valueWidth, g * length + rows(c).lowerBound, rows(c).count)
+        let out = o + first * d
+        maskedScores(s.queries, s.keys, count: count, scratch: s)
+        for i in 0..<count {
+            den[first + i] = pairwiseSum(s.scores + i * chunk, count: i + 1)
+                + (c > 0 ? dotProduct(s.queries + i * r, sums.state(g, c), count: r) : 0)
         }
+        smallGEMM(m: count, n: d, k: count, a: s.scores, lda: chunk, b: v + first * d, ldb: d, c: out, ldc: d,
+                  triangle: .lowerA)
+        if c > 0 {
+            smallGEMM(m: count, n: d, k: r, a: s.queries, lda: r, b: states.state(g, c), ldb: d, accumulate: true,
+                      c: out, ldc: d)
+        }
+        normalizeRows(out, denominators: den + first, rows: count, width: d, epsilon: epsilon)
+    }
+}
+
+/// den_i += ε, then o_i /= den_i (zeros where den_i ≤ 0), for `rows` rows of o `[rows, width]`.
+func normalizeRows(_ o: UnsafeMutablePointer<Float>, denominators den: UnsafeMutablePointer<Float>, rows: Int, width d: Int,
+                   epsilon: Float) {
+    for i in 0..<rows {
+        den[i] += epsilon
+        let inverse = MixerVector(repeating: den[i] > 0 ? 1 / den[i] : 0)
+        zipLanes(o + i * d, o + i * d, into: o + i * d, count: d) { x, _ in x * inverse }
     }
 }

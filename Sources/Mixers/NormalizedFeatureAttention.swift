@@ -9,7 +9,7 @@ import Kernels
 /// pass; the denominator's feature sums z are `RunningSums` (2·r FLOPs per token). A row whose denominator is
 /// ≤ 0 — possible only when φq·φk can be negative (the polynomial method with a poor P) — outputs zeros and
 /// passes no gradient: there is no usable normaliser, and zero is the output an empty row would have.
-/// Performer's forward pass on its stored features; the backward pass is `ChunkedFeatureAttentionBackward`.
+/// Performer's non-causal forward pass on its feature tensors; the backward pass is `ChunkedFeatureAttentionBackward`.
 /// Cost per token and head: `ChunkedLinearAttention.flops(keyWidth: r, valueWidth: D)` + 4·r; state r·(D + 1).
 struct NormalizedFeatureAttention {
     let heads: Int, length: Int, features: Int, headDimension: Int
