@@ -30,11 +30,8 @@ public struct LinformerProjections: Sendable, Equatable {
 /// input's N (the fixed random projections of the fidelity study: constants, so no gradients for them); set
 /// them for training, and read their gradients from `MixerGradients.parameters["E"]`, `["F"]` (`[k, N]`,
 /// returned exactly when `projections` is set).
-/// Fast path: the projections as GEMMs (2·2·k·N·D FLOPs per head, the scale folded into K̂ = s·E·K), the
-/// flash engine over the k keys forward; backward `ProjectedAttentionBackward` (row blocks of small GEMMs,
-/// P recomputed from the saved log-sum-exp) and the unprojections dK = s·Eᵀ·dK̂, dV = Fᵀ·dV′.
-/// State per head 2·k·D floats; cost per token 4·k·D (projections) + 4·k·D (attention), backward
-/// 10·k·D (attention) + 4·k·D (unprojections).
+/// Fast path: the projections as GEMMs (2·2·k·N·D FLOPs per head), then the flash engine over k keys.
+/// State per head 2·k·D floats; cost per token 4·k·D (projections) + 4·k·D (attention).
 public struct LinformerMixer: TokenMixer {
     public let descriptor: MixerDescription
     public var projections: LinformerProjections?
@@ -67,12 +64,12 @@ public struct LinformerMixer: TokenMixer {
     public func forward(queries: Tensor<Float>, keys: Tensor<Float>, values: Tensor<Float>) throws -> MixerForward {
         let shape = try checkedShape(queries: queries, keys: keys, values: values)
         let p = try resolvedProjections(shape)
-        let scale = descriptor.scale(headDimension: shape.headDimension)
-        let (scaledKeys, projectedValues) = (project(p.keys, keys, shape, alpha: scale), project(p.values, values, shape))
+        let (projectedKeys, projectedValues) = (project(p.keys, keys, shape), project(p.values, values, shape))
+        let flat = [1, shape.flatHeads, shape.length, shape.headDimension]
         let result = try scaledDotProductAttention(
-            queries: queries.reshaped([1, shape.flatHeads, shape.length, shape.headDimension]), keys: scaledKeys,
-            values: projectedValues, scale: 1)
-        return MixerForward(output: result.output.reshaped(queries.shape), saved: [scaledKeys, projectedValues],
+            queries: queries.reshaped(flat), keys: projectedKeys, values: projectedValues,
+            scale: descriptor.scale(headDimension: shape.headDimension))
+        return MixerForward(output: result.output.reshaped(queries.shape), saved: [projectedKeys, projectedValues],
                             attention: [result])
     }
 
@@ -81,30 +78,28 @@ public struct LinformerMixer: TokenMixer {
     ) throws -> MixerGradients {
         let shape = try checkedShape(queries: queries, keys: keys, values: values, gradOutput: gradOutput)
         let p = try resolvedProjections(shape)
-        let scale = descriptor.scale(headDimension: shape.headDimension)
-        let attention = ProjectedAttentionBackward(heads: shape.flatHeads, length: shape.length,
-                                                   keyCount: descriptor.featureCount, headDimension: shape.headDimension)
-        let grads = attention.gradients(queries: queries, keys: forward.saved[0], values: forward.saved[1],
-                                        logSumExp: forward.attention[0].logSumExp, gradOutput: gradOutput)
+        let flat = [1, shape.flatHeads, shape.length, shape.headDimension]
+        let grads = try scaledDotProductAttentionBackward(
+            queries: queries.reshaped(flat), keys: forward.saved[0], values: forward.saved[1], forward: forward.attention[0],
+            gradOutput: gradOutput.reshaped(flat), scale: descriptor.scale(headDimension: shape.headDimension))
         let (keysT, valuesT) = transposedProjections(p, shape)
-        let (dk, dv) = (unproject(keysT, grads.keys, shape, alpha: scale), unproject(valuesT, grads.values, shape))
+        let (dk, dv) = (unproject(keysT, grads.keys, shape), unproject(valuesT, grads.values, shape))
         var parameters: [String: Tensor<Float>] = [:]
         if projections != nil {
-            parameters = ["E": projectionGradient(keys, grads.keys, shape, alpha: scale),
-                          "F": projectionGradient(values, grads.values, shape)]
+            parameters = ["E": projectionGradient(keys, grads.keys, shape), "F": projectionGradient(values, grads.values, shape)]
         }
         return MixerGradients(queries: grads.queries.reshaped(queries.shape), keys: dk.reshaped(keys.shape),
                               values: dv.reshaped(values.shape), parameters: parameters)
     }
 
-    /// α·P·X per head: P `[k, N]`, X `[B·H, N, D]` → `[1, B·H, k, D]`.
-    func project(_ p: Tensor<Float>, _ x: Tensor<Float>, _ shape: MixerShape, alpha: Float = 1) -> Tensor<Float> {
+    /// P·X per head: P `[k, N]`, X `[B·H, N, D]` → `[1, B·H, k, D]`.
+    func project(_ p: Tensor<Float>, _ x: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
         let (k, n, d) = (p.shape[0], shape.length, shape.headDimension)
         var out = Tensor<Float>(zeros: [1, shape.flatHeads, k, d])
         p.withUnsafeBufferPointer { p in
             x.withUnsafeBufferPointer { x in
                 out.withUnsafeMutableBufferPointer { out in
-                    batchedGEMM(count: shape.flatHeads, m: k, n: d, k: n, alpha: alpha, a: p.baseAddress!, lda: n, strideA: 0,
+                    batchedGEMM(count: shape.flatHeads, m: k, n: d, k: n, a: p.baseAddress!, lda: n, strideA: 0,
                                 b: x.baseAddress!, ldb: d, strideB: n * d, c: out.baseAddress!, ldc: d, strideC: k * d)
                 }
             }
@@ -121,15 +116,15 @@ public struct LinformerMixer: TokenMixer {
         return projections == nil ? transposedRandomProjections.value(n, make) : make()
     }
 
-    /// dX = α·Pᵀ·dY per head for Y = α·P·X, given Pᵀ `[1, N, k]` and dY `[B·H, k, D]` → `[B·H, N, D]`.
+    /// dX = Pᵀ·dY per head for Y = P·X, given Pᵀ `[1, N, k]` and dY `[B·H, k, D]` → `[B·H, N, D]`.
     /// Cost 2·k·N·D per head.
-    func unproject(_ pT: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape, alpha: Float = 1) -> Tensor<Float> {
+    func unproject(_ pT: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
         let (k, n, d) = (pT.shape[2], shape.length, shape.headDimension)  // Pᵀ is [1, N, k]
         var dx = Tensor<Float>(zeros: [shape.flatHeads, n, d])
         pT.withUnsafeBufferPointer { p in
             gradY.withUnsafeBufferPointer { dy in
                 dx.withUnsafeMutableBufferPointer { dx in
-                    batchedGEMM(count: shape.flatHeads, m: n, n: d, k: k, alpha: alpha, a: p.baseAddress!, lda: k,
+                    batchedGEMM(count: shape.flatHeads, m: n, n: d, k: k, a: p.baseAddress!, lda: k,
                                 strideA: 0, b: dy.baseAddress!, ldb: d, strideB: k * d, c: dx.baseAddress!, ldc: d,
                                 strideC: n * d)
                 }
@@ -138,16 +133,15 @@ public struct LinformerMixer: TokenMixer {
         return dx
     }
 
-    /// dP = α·Σ_heads dY·Xᵀ `[k, N]` for Y = α·P·X per head, X `[B·H, N, D]`, dY `[B·H, k, D]`.
-    /// Cost 2·k·N·D per head.
-    func projectionGradient(_ x: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape, alpha: Float = 1) -> Tensor<Float> {
+    /// dP = Σ_heads dY·Xᵀ `[k, N]` for Y = P·X per head, X `[B·H, N, D]`, dY `[B·H, k, D]`. Cost 2·k·N·D per head.
+    func projectionGradient(_ x: Tensor<Float>, _ gradY: Tensor<Float>, _ shape: MixerShape) -> Tensor<Float> {
         let (k, n, d) = (gradY.count / (shape.flatHeads * shape.headDimension), shape.length, shape.headDimension)
         var dp = Tensor<Float>(zeros: [k, n])
         x.withUnsafeBufferPointer { x in
             gradY.withUnsafeBufferPointer { dy in
                 dp.withUnsafeMutableBufferPointer { dp in
                     for g in 0..<shape.flatHeads {
-                        gemm(transposeB: true, m: k, n: n, k: d, alpha: alpha, a: dy.baseAddress! + g * k * d, lda: d,
+                        gemm(transposeB: true, m: k, n: n, k: d, a: dy.baseAddress! + g * k * d, lda: d,
                              b: x.baseAddress! + g * n * d, ldb: d, beta: g == 0 ? 0 : 1, c: dp.baseAddress!, ldc: n)
                     }
                 }

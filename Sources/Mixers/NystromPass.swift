@@ -104,7 +104,9 @@ struct NystromPass {
 
     /// `body(first, count)` for the blocks of at most `blockRows` rows of `rows`, in order.
     func blocks(_ rows: Range<Int>, _ body: (_ first: Int, _ count: Int) -> Void) {
-        forEachBlock(of: rows, size: Self.blockRows, body)
+        for first in stride(from: rows.lowerBound, to: rows.upperBound, by: Self.blockRows) {
+            body(first, min(Self.blockRows, rows.upperBound - first))
+        }
     }
 
     /// Means of m contiguous segments of one head: `[N, D]` → `[m, D]` (added into `out`, zero on entry).

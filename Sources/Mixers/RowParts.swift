@@ -32,10 +32,3 @@ struct RowParts {
         parallelFor(count) { item in body(head(item), range(item), item) }
     }
 }
-
-/// `body(first, count)` for consecutive blocks of at most `size` rows of `rows`, in order.
-func forEachBlock(of rows: Range<Int>, size: Int, _ body: (_ first: Int, _ count: Int) -> Void) {
-    for first in stride(from: rows.lowerBound, to: rows.upperBound, by: size) {
-        body(first, min(size, rows.upperBound - first))
-    }
-}
