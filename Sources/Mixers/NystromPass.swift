@@ -46,7 +46,7 @@ struct NystromPass {
             scaledTranspose(lqh, s, into: t + 2 * h * d * m)
             scaledTranspose(lkh, s, into: t + (2 * h + 1) * d * m)
             smallGEMM(m: m, n: m, k: d, a: lqh, lda: d, b: t + (2 * h + 1) * d * m, ldb: m, c: ah, ldc: m)
-            softmaxRows(ah, rows: m, columns: m, rowStride: m)
+            softmaxFiniteRows(ah, rows: m, columns: m)
             inverse.forward(ah, into: z + h * m * m, history: history + h * IterativeInverse.iterations * m * m)
         }
         parts.forEach { h, rows, item in
@@ -69,11 +69,7 @@ struct NystromPass {
                 let sum = columnSum + item * m
                 blocks(rows) { first, count in
                     let exponentials = e + (h * n + first) * m
-                    for row in 0..<count {
-                        let p = exponentials + row * m
-                        zipLanes(p, shift, into: p, count: m) { vectorExp($0 - $1) }
-                        zipLanes(sum, p, into: sum, count: m) { $0 + $1 }
-                    }
+                    exponentiateColumns(exponentials, rows: count, columns: m, shift: shift, sums: sum)
                     smallGEMM(transposeA: true, m: m, n: d, k: count, a: exponentials, lda: m, b: v + (h * n + first) * d,
                               ldb: d, accumulate: first != rows.lowerBound, c: partial + item * m * d, ldc: d)
                 }
@@ -97,7 +93,7 @@ struct NystromPass {
                 let probabilities = k1 + (h * n + first) * m
                 smallGEMM(m: count, n: m, k: d, a: q + (h * n + first) * d, lda: d, b: t + (2 * h + 1) * d * m, ldb: m,
                           c: probabilities, ldc: m)
-                softmaxRows(probabilities, rows: count, columns: m, rowStride: m)
+                softmaxFiniteRows(probabilities, rows: count, columns: m)
                 smallGEMM(m: count, n: d, k: m, a: probabilities, lda: m, b: w + h * m * d, ldb: d,
                           c: out + (h * n + first) * d, ldc: d)
             }
