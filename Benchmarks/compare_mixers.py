@@ -233,8 +233,8 @@ def main():
     chosen = set(args.mixers.split(",")) if args.mixers else None
     shape = (1, args.heads, args.seq, args.head_dim)
     print(f"N = {args.seq}, H = {args.heads}, D = {args.head_dim}, fp32; times in ms; ratio = PyTorch / attnlab")
-    print(f"{'mixer':<18}{'attnlab fwd':>12}{'torch fwd':>11}{'ratio [range]':>19}{'torch %pk':>10}"
-          f"{'attnlab f+b':>13}{'torch f+b':>11}{'ratio [range]':>19}")
+    print(f"{'mixer':<18}{'attnlab fwd':>12}{'torch fwd':>11}{'ratio [range]':>23}{'torch %pk':>10}"
+          f"{'attnlab f+b':>13}{'torch f+b':>11}{'ratio [range]':>23}")
     for mixer, causal, extra in CASES:
         if chosen and mixer not in chosen:
             continue
@@ -251,7 +251,7 @@ def main():
         fwd = statistics.median(o["seconds"] for o, _ in rounds)
         both = statistics.median(o["seconds"] + o["backward_seconds"] for o, _ in rounds)
         if rounds[0][1] is None:
-            print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>19}{'n/a':>10}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>19}")
+            print(f"{name:<18}{fwd * 1e3:>12.2f}{'n/a':>11}{'n/a':>23}{'n/a':>10}{both * 1e3:>13.2f}{'n/a':>11}{'n/a':>23}")
             continue
         torch_fwd = statistics.median(t[0] for _, t in rounds)
         torch_both = statistics.median(t[1] for _, t in rounds)
@@ -260,8 +260,8 @@ def main():
         # PyTorch's forward at attnlab's FLOP count, as % of the peak attnlab measured in the same run.
         flops = statistics.median(o["gflops"] * o["seconds"] for o, _ in rounds)
         torch_peak = 100 * flops / torch_fwd / statistics.median(o["peak_gflops"] for o, _ in rounds)
-        print(f"{name:<18}{fwd * 1e3:>12.2f}{torch_fwd * 1e3:>11.2f}{ratio_cell(forward_ratios):>19}{torch_peak:>9.1f}%"
-              f"{both * 1e3:>13.2f}{torch_both * 1e3:>11.2f}{ratio_cell(both_ratios):>19}")
+        print(f"{name:<18}{fwd * 1e3:>12.2f}{torch_fwd * 1e3:>11.2f}{ratio_cell(forward_ratios):>23}{torch_peak:>9.1f}%"
+              f"{both * 1e3:>13.2f}{torch_both * 1e3:>11.2f}{ratio_cell(both_ratios):>23}")
 
 
 def ratio_cell(ratios):
